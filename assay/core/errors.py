@@ -1,0 +1,216 @@
+"""Error measures shared by every domain: ulps against exact values, relative error, Boost-style summaries.
+
+Two measures:
+
+- **ulps** — ``|actual − exact| / ulp(exact)``, where ``ulp(x)`` is the spacing of the floating-point format at
+  ``|x|`` (``2^(⌊log2|x|⌋ − 52)`` for float64, ``2^(⌊log2|x|⌋ − 23)`` for float32, clamped at the subnormal spacing).
+  The difference is taken in high precision, so a correctly rounded result scores at most 0.5 ulp. An exact zero
+  that comes back non-zero scores ``inf`` (a selection rule was broken).
+- **relative error** — ``|actual − expected| / max(|expected|, scale)``; ``scale`` guards values near zero and is
+  stated with the bound (e.g. ``‖x‖·‖y‖`` for a product).
+
+:func:`summarize` turns an array of errors into an :class:`ErrorSummary` — max, mean, and the worst input with its
+actual and expected values — which is what conformance failures and benchmark tracks report.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+__all__ = ["ErrorSummary", "relative_error", "summarize", "ulp_error", "ulp_of"]
+
+_FORMATS = {
+    np.dtype(np.float64): (52, -1074),
+    np.dtype(np.float32): (23, -149),
+    np.dtype(np.float16): (10, -24),
+}
+
+
+def _format(dtype: Any) -> tuple[int, int]:
+    dtype = np.dtype(dtype)
+    if dtype.kind == "c":
+        dtype = np.dtype(np.float32 if dtype.itemsize == 8 else np.float64)
+    try:
+        return _FORMATS[dtype]
+    except KeyError:
+        raise TypeError(f"dtype must be float16, float32 or float64, got {dtype}") from None
+
+
+def ulp_of(value: Any, dtype: Any = np.float64) -> Any:
+    """The spacing of ``dtype`` at ``|value|`` (exact, as an ``mpmath.mpf``) — ``value`` may be exact or mpmath."""
+    import mpmath
+
+    mantissa_bits, min_exponent = _format(dtype)
+    value = abs(_to_mpf(value))
+    if value == 0:
+        return mpmath.ldexp(1, min_exponent)
+    _, exponent = mpmath.frexp(value)  # value = f · 2^exponent with f in [0.5, 1)
+    return mpmath.ldexp(1, max(int(exponent) - 1 - mantissa_bits, min_exponent))
+
+
+def _to_mpf(value: Any):
+    import mpmath
+
+    if isinstance(value, mpmath.mpf):
+        return value
+    to_mpmath = getattr(value, "to_mpmath", None)
+    if to_mpmath is not None:
+        return to_mpmath(mpmath.mp.dps)
+    if hasattr(value, "evalf"):  # sympy
+        return mpmath.mpf(str(value.evalf(mpmath.mp.dps + 5)))
+    return mpmath.mpf(float(value)) if isinstance(value, (np.floating, float)) else mpmath.mpf(value)
+
+
+def ulp_error(actual: Any, exact: Any, dtype: Any = None) -> np.ndarray:
+    """Error of each ``actual`` value in ulps of ``dtype`` against the exact (or high-precision) ``exact`` values.
+
+    ``exact`` may hold :class:`~assay.core.exact.SqrtRational`, mpmath, sympy, Fraction or float values; floats
+    are taken as exact. ``dtype`` defaults to the dtype of ``actual``.
+    """
+    import mpmath
+
+    actual_array = np.asarray(actual)
+    dtype = actual_array.dtype if dtype is None else np.dtype(dtype)
+    exact_array = np.asarray(exact, dtype=object)
+    if exact_array.shape != actual_array.shape:
+        raise ValueError(f"actual has shape {actual_array.shape} but exact has shape {exact_array.shape}")
+    out = np.empty(actual_array.shape, dtype=np.float64)
+    with mpmath.workdps(40):
+        for index in np.ndindex(actual_array.shape):
+            a = actual_array[index]
+            e = _to_mpf(exact_array[index])
+            if not math.isfinite(float(a)):
+                out[index] = math.inf
+            elif e == 0:
+                out[index] = 0.0 if a == 0 else math.inf
+            else:
+                out[index] = float(abs(mpmath.mpf(float(a)) - e) / ulp_of(e, dtype))
+    return out
+
+
+def relative_error(actual: Any, expected: Any, scale: Any = 0.0) -> np.ndarray:
+    """``|actual − expected| / max(|expected|, scale)`` elementwise (float64; complex values allowed).
+
+    Where both the denominator and the difference are zero the error is 0; where only the denominator is zero it is
+    ``inf`` — pass ``scale`` to measure against a natural magnitude instead.
+    """
+    actual_array = np.asarray(actual)
+    expected_array = np.asarray(expected)
+    if actual_array.dtype == object or expected_array.dtype == object:
+        actual_array = actual_array.astype(np.complex128 if np.iscomplexobj(actual_array) else np.float64)
+        expected_array = expected_array.astype(np.complex128 if np.iscomplexobj(expected_array) else np.float64)
+    difference = np.abs(actual_array.astype(np.complex128) - expected_array.astype(np.complex128))
+    denominator = np.maximum(np.abs(expected_array).astype(np.float64), np.asarray(scale, dtype=np.float64))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        error = np.where(difference == 0, 0.0, difference / denominator)
+    error = np.where(np.isnan(actual_array.astype(np.complex128)).real, np.inf, error)
+    return np.asarray(error, dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class ErrorSummary:
+    """Max and mean of an error measure over a set of inputs, with the worst input (Boost.Math style)."""
+
+    unit: str
+    max: float
+    mean: float
+    count: int
+    worst_index: tuple[int, ...] | None = None
+    worst_input: Any = None
+    worst_actual: Any = None
+    worst_expected: Any = None
+    extra: dict = field(default_factory=dict)
+
+    def within(self, bound: float) -> bool:
+        """``True`` when the largest error is at most ``bound`` (NaN never is)."""
+        return bool(self.max <= bound)
+
+    def as_dict(self) -> dict:
+        """A JSON-friendly dict (reports and asv tracks read this)."""
+        return {
+            "unit": self.unit,
+            "max": _json_number(self.max),
+            "mean": _json_number(self.mean),
+            "count": self.count,
+            "worst_index": None if self.worst_index is None else list(self.worst_index),
+            "worst_input": _jsonable(self.worst_input),
+            "worst_actual": _jsonable(self.worst_actual),
+            "worst_expected": _jsonable(self.worst_expected),
+            **self.extra,
+        }
+
+    def __str__(self) -> str:
+        text = f"max {self.max:.3g} {self.unit}, mean {self.mean:.3g} {self.unit} over {self.count} values"
+        if self.worst_input is not None or self.worst_index is not None:
+            where = self.worst_input if self.worst_input is not None else self.worst_index
+            text += f"; worst at {where}"
+            if self.worst_actual is not None:
+                text += f": got {self.worst_actual!r}, expected {self.worst_expected!r}"
+        return text
+
+
+def _json_number(value: float) -> float | str:
+    return value if math.isfinite(value) else str(value)
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return _json_number(value)
+    if isinstance(value, (np.generic,)):
+        return _jsonable(value.item())
+    if isinstance(value, complex):
+        return [_json_number(value.real), _json_number(value.imag)]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return _jsonable(value.tolist())
+    return str(value)
+
+
+def summarize(
+    errors: Any,
+    unit: str,
+    inputs: Sequence[Any] | None = None,
+    actual: Any = None,
+    expected: Any = None,
+) -> ErrorSummary:
+    """Summarise an array of errors: max, mean and the worst entry.
+
+    ``inputs`` (one per error, in ``errors.ravel()`` order) names what produced each value; ``actual`` and
+    ``expected`` (same shape as ``errors``) give the values shown for the worst entry. NaN errors count as worst.
+    """
+    error_array = np.asarray(errors, dtype=np.float64)
+    if error_array.size == 0:
+        return ErrorSummary(unit=unit, max=0.0, mean=0.0, count=0)
+    flat = error_array.ravel()
+    nan = np.isnan(flat)
+    worst_flat = int(np.argmax(nan)) if nan.any() else int(np.argmax(flat))
+    worst_index = tuple(int(i) for i in np.unravel_index(worst_flat, error_array.shape))
+    worst_input = None if inputs is None else list(inputs)[worst_flat]
+
+    def pick(values: Any) -> Any:
+        if values is None:
+            return None
+        item = np.asarray(values, dtype=object).ravel()[worst_flat]
+        return item.item() if isinstance(item, np.generic) else item
+
+    finite_mean = float(np.mean(flat)) if not nan.any() else math.nan
+    return ErrorSummary(
+        unit=unit,
+        max=math.nan if nan.any() else float(flat[worst_flat]),
+        mean=finite_mean,
+        count=int(flat.size),
+        worst_index=worst_index,
+        worst_input=worst_input,
+        worst_actual=pick(actual),
+        worst_expected=pick(expected),
+    )

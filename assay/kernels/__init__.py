@@ -1,0 +1,1 @@
+"""Fast torch implementations, device- and dtype-agnostic, held to :mod:`assay.reference`."""

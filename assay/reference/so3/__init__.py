@@ -1,0 +1,1 @@
+"""SO(3) ground truth."""
