@@ -18,11 +18,12 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
-__all__ = ["ErrorSummary", "relative_error", "summarize", "ulp_error", "ulp_of"]
+__all__ = ["ErrorSummary", "relative_error", "summarize", "to_mpf", "ulp_error", "ulp_of"]
 
 _FORMATS = {
     np.dtype(np.float64): (52, -1074),
@@ -46,14 +47,15 @@ def ulp_of(value: Any, dtype: Any = np.float64) -> Any:
     import mpmath
 
     mantissa_bits, min_exponent = _format(dtype)
-    value = abs(_to_mpf(value))
+    value = abs(to_mpf(value))
     if value == 0:
         return mpmath.ldexp(1, min_exponent)
     _, exponent = mpmath.frexp(value)  # value = f · 2^exponent with f in [0.5, 1)
     return mpmath.ldexp(1, max(int(exponent) - 1 - mantissa_bits, min_exponent))
 
 
-def _to_mpf(value: Any):
+def to_mpf(value: Any):
+    """``value`` (SqrtRational, sympy, mpmath, Fraction, int or float) as an ``mpmath.mpf`` at the working precision."""
     import mpmath
 
     if isinstance(value, mpmath.mpf):
@@ -63,6 +65,8 @@ def _to_mpf(value: Any):
         return to_mpmath(mpmath.mp.dps)
     if hasattr(value, "evalf"):  # sympy
         return mpmath.mpf(str(value.evalf(mpmath.mp.dps + 5)))
+    if isinstance(value, Fraction):
+        return mpmath.mpf(value.numerator) / value.denominator
     return mpmath.mpf(float(value)) if isinstance(value, (np.floating, float)) else mpmath.mpf(value)
 
 
@@ -83,7 +87,7 @@ def ulp_error(actual: Any, exact: Any, dtype: Any = None) -> np.ndarray:
     with mpmath.workdps(40):
         for index in np.ndindex(actual_array.shape):
             a = actual_array[index]
-            e = _to_mpf(exact_array[index])
+            e = to_mpf(exact_array[index])
             if not math.isfinite(float(a)):
                 out[index] = math.inf
             elif e == 0:

@@ -311,7 +311,8 @@ class SqrtRational:
         return self._sign * expr
 
     def __repr__(self) -> str:
-        return f"SqrtRational({self._sign}, Fraction({self._square.numerator}, {self._square.denominator}), {self._pi_power})"
+        square = self._square
+        return f"SqrtRational({self._sign}, Fraction({square.numerator}, {square.denominator}), {self._pi_power})"
 
     def __str__(self) -> str:
         if self._sign == 0:

@@ -47,7 +47,9 @@ def _check_spin_projection(tj: int, tm: int, j_name: str, m_name: str) -> None:
     if tj < 0:
         raise ValueError(f"{j_name} must be non-negative, got {tj / 2:g}")
     if (tj - tm) % 2:
-        raise ValueError(f"{j_name} and {m_name} must both be integers or both half-integers, got {tj / 2:g} and {tm / 2:g}")
+        raise ValueError(
+            f"{j_name} and {m_name} must both be integers or both half-integers, got {tj / 2:g} and {tm / 2:g}"
+        )
     if abs(tm) > tj:
         raise ValueError(f"|{m_name}| must be <= {j_name}, got {j_name} = {tj / 2:g}, {m_name} = {tm / 2:g}")
 

@@ -7,7 +7,8 @@ Complex (Condon–Shortley harmonics, no conjugate)::
 
 Real (the Wikipedia real form ``Y_{l,m} = Σ_μ U_{mμ} Y_l^μ``, see :mod:`assay.reference.so3.basis`)::
 
-    real_gaunt(l1, l2, l3, m1, m2, m3) = ∫ Y_{l1,m1} Y_{l2,m2} Y_{l3,m3} dΩ = Σ_μ U1_{m1μ1} U2_{m2μ2} U3_{m3μ3} gaunt(…μ…)
+    real_gaunt(l1, l2, l3, m1, m2, m3) = ∫ Y_{l1,m1} Y_{l2,m2} Y_{l3,m3} dΩ
+        = Σ_μ U1_{m1μ1} U2_{m2μ2} U3_{m3μ3} gaunt(l1, l2, l3, μ1, μ2, μ3)
 
 The real Gaunt coefficients are the same in e3nn's y-polar real basis (the axis permutation is a rotation and the
 tensor is invariant). Both are ``±√(p/q)/√π`` and are returned as :class:`~assay.core.exact.SqrtRational`; they vanish
