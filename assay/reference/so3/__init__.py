@@ -6,21 +6,59 @@ and :mod:`assay.reference.so3.conventions`).
 """
 
 from assay.reference.so3 import conventions
-from assay.reference.so3.basis import change_of_basis
+from assay.reference.so3.basis import E3NN_BASIS, change_of_basis, real_to_e3nn_entries
 from assay.reference.so3.coupling import clebsch_gordan, wigner_3j
 from assay.reference.so3.gaunt import gaunt, real_gaunt
+from assay.reference.so3.harmonics import (
+    spherical_harmonic,
+    spherical_harmonics,
+    spherical_harmonics_numpy,
+    spherical_harmonics_xyz,
+)
 from assay.reference.so3.real_coupling import real_coupling_tensor
+from assay.reference.so3.rotations import (
+    euler_from_matrix,
+    matrix_from_euler,
+    matrix_from_quaternion,
+    quaternion_from_euler,
+    quaternion_from_matrix,
+)
 from assay.reference.so3.tables import CouplingTable, clebsch_gordan_table, wigner_3j_table
+from assay.reference.so3.wigner import (
+    wigner_D,
+    wigner_D_from_matrix,
+    wigner_D_from_quaternion,
+    wigner_small_d,
+    wigner_small_d_half_pi_exact,
+    wigner_small_d_matrix,
+)
 
 __all__ = [
+    "E3NN_BASIS",
     "CouplingTable",
     "change_of_basis",
     "clebsch_gordan",
     "clebsch_gordan_table",
     "conventions",
+    "euler_from_matrix",
     "gaunt",
+    "matrix_from_euler",
+    "matrix_from_quaternion",
+    "quaternion_from_euler",
+    "quaternion_from_matrix",
     "real_coupling_tensor",
     "real_gaunt",
+    "real_to_e3nn_entries",
+    "spherical_harmonic",
+    "spherical_harmonics",
+    "spherical_harmonics_numpy",
+    "spherical_harmonics_xyz",
     "wigner_3j",
     "wigner_3j_table",
+    "wigner_D",
+    "wigner_D_from_matrix",
+    "wigner_D_from_quaternion",
+    "wigner_small_d",
+    "wigner_small_d_half_pi_exact",
+    "wigner_small_d_matrix",
 ]

@@ -24,7 +24,7 @@ from assay.core.exact import SqrtRational
 from assay.core.validation import as_degree
 from assay.reference.so3.conventions import BASIS
 
-__all__ = ["change_of_basis", "complex_to_real_entries"]
+__all__ = ["E3NN_BASIS", "change_of_basis", "complex_to_real_entries", "real_to_e3nn_entries"]
 
 _HALF = SqrtRational.sqrt(Fraction(1, 2))
 _ONE = SqrtRational.from_rational(1)
@@ -61,19 +61,24 @@ def _complex_to_real_sympy(l: int):
 
 
 def _basis_name(value: str, argument: str) -> str:
+    if isinstance(value, str) and value.lower() == E3NN_BASIS:  # not (yet) a registered so3.basis name
+        return E3NN_BASIS
     return resolve(BASIS, value, argument)
 
 
 def change_of_basis(l: int, source: str = "complex", target: str = "real", exact: bool = False):
     """The matrix ``Q`` with ``Y_target = Q @ Y_source`` for the degree-``l`` harmonics (m = −l..l).
 
-    ``source`` and ``target`` name a basis: ``"complex"`` (Condon–Shortley) or ``"real"`` (Wikipedia form, alias
-    ``"wikipedia"``). Returns a complex128 numpy array (every entry correctly rounded) or, with ``exact=True``, a
-    sympy Matrix.
+    ``source`` and ``target`` name a basis: ``"complex"`` (Condon–Shortley), ``"real"`` (Wikipedia form, alias
+    ``"wikipedia"``) or ``"e3nn"`` (the real form with polar axis y, see :func:`real_to_e3nn_entries`). Returns a
+    complex128 numpy array (every entry correctly rounded; complex ↔ e3nn entries are rounded from 40 digits) or,
+    with ``exact=True``, a sympy Matrix.
     """
     l = as_degree(l, "l")
     source = _basis_name(source, "source")
     target = _basis_name(target, "target")
+    if E3NN_BASIS in (source, target):
+        return _change_of_basis_through_real(l, source, target, exact)
     if exact:
         import sympy
 
@@ -85,3 +90,88 @@ def change_of_basis(l: int, source: str = "complex", target: str = "real", exact
         return np.eye(2 * l + 1, dtype=np.complex128)
     forward = _complex_to_real_float(l)
     return forward if (source, target) == ("complex", "real") else forward.conj().T
+
+
+# -- the e3nn basis (real harmonics with the polar axis on y) ----------------------------------------------------
+E3NN_BASIS = "e3nn"
+
+
+def _times(a: tuple[SqrtRational, SqrtRational], b: tuple[SqrtRational, SqrtRational]):
+    return (a[0] * b[0] - a[1] * b[1], a[0] * b[1] + a[1] * b[0])
+
+
+def real_to_e3nn_entries(l: int) -> dict[tuple[int, int], SqrtRational]:
+    """The non-zero entries of ``E`` (real → e3nn, ``Y_e3nn = E Y_real``) as ``{(m, m'): value}``, exact.
+
+    e3nn's harmonics are ``Y_e3nn(r) = Y_real(P r)`` with ``P (x, y, z) = (z, x, y)``, a rotation, so
+    ``E = D_real(P)``, the real Wigner D of ``P`` (:mod:`assay.reference.so3.wigner`). ``P`` has ZYZ angles
+    ``(0, π/2, π/2)``, hence ``D_complex(P)_{μν} = Δ^l_{μν} (−i)^ν`` with ``Δ^l = d^l(π/2)`` exact, and
+    ``E = conj(U) D_complex(P) Uᵀ``. Each entry sums four terms ``±Δ^l_{±m,±m'}`` of equal magnitude, so it is
+    ``±√(rational)`` (verified exactly: the imaginary part is exactly zero). ``E`` is orthogonal; for ``l = 1`` it
+    is the permutation taking ``(y, z, x)`` to ``(x, y, z)``.
+    """
+    return dict(_real_to_e3nn_cached(as_degree(l, "l")))
+
+
+_E3NN_CACHE: dict[int, tuple[tuple[tuple[int, int], SqrtRational], ...]] = {}
+
+
+def _real_to_e3nn_cached(l: int) -> tuple[tuple[tuple[int, int], SqrtRational], ...]:
+    if l in _E3NN_CACHE:
+        return _E3NN_CACHE[l]
+    from assay.reference.so3.wigner import wigner_small_d_half_pi_exact
+
+    delta = wigner_small_d_half_pi_exact(l)
+    unit_powers = [(_ONE, _ZERO), (_ZERO, -_ONE), (-_ONE, _ZERO), (_ZERO, _ONE)]  # (−i)^ν for ν mod 4
+    rows: dict[int, list[tuple[int, tuple[SqrtRational, SqrtRational]]]] = {}
+    for (m, mu), value in complex_to_real_entries(l).items():
+        rows.setdefault(m, []).append((mu, value))
+    entries = []
+    for m in range(-l, l + 1):
+        for m_prime in range(-l, l + 1):
+            total = (_ZERO, _ZERO)
+            for mu, u_left in rows[m]:
+                for nu, u_right in rows[m_prime]:
+                    d = delta[mu + l, nu + l]
+                    if not d:
+                        continue
+                    term = _times(_times((u_left[0], -u_left[1]), (d, _ZERO)), unit_powers[nu % 4])
+                    term = _times(term, u_right)
+                    total = (total[0] + term[0], total[1] + term[1])
+            if total[1]:
+                raise ArithmeticError(f"real → e3nn entry ({m}, {m_prime}) of degree {l} is not real")
+            if total[0]:
+                entries.append(((m, m_prime), total[0]))
+    _E3NN_CACHE[l] = tuple(entries)
+    return _E3NN_CACHE[l]
+
+
+def _real_to_e3nn_sympy(l: int):
+    import sympy
+
+    matrix = sympy.zeros(2 * l + 1, 2 * l + 1)
+    for (m, m_prime), value in _real_to_e3nn_cached(l):
+        matrix[l + m, l + m_prime] = value.to_sympy()
+    return matrix
+
+
+def _change_of_basis_through_real(l: int, source: str, target: str, exact: bool):
+    """``Q = (real → target) · (source → real)`` with ``E`` (real → e3nn) orthogonal: e3nn → real is ``Eᵀ``."""
+    import sympy
+
+    size = 2 * l + 1
+    if source == target:
+        return sympy.eye(size) if exact else np.eye(size, dtype=np.complex128)
+    to_real = {"complex": _complex_to_real_sympy(l), "real": sympy.eye(size), E3NN_BASIS: _real_to_e3nn_sympy(l).T}
+    from_real = {"complex": _complex_to_real_sympy(l).H, "real": sympy.eye(size), E3NN_BASIS: _real_to_e3nn_sympy(l)}
+    product = (from_real[target] * to_real[source]).applyfunc(sympy.expand)
+    if exact:
+        return product
+    # a real ↔ e3nn entry is ±√(p/q): correctly rounded; a complex ↔ e3nn entry sums two radicals and is
+    # rounded from a 40-digit evaluation
+    out = np.empty((size, size), dtype=np.complex128)
+    for i in range(size):
+        for j in range(size):
+            re, im = product[i, j].as_real_imag()
+            out[i, j] = complex(float(sympy.N(re, 40)), float(sympy.N(im, 40)))
+    return out
