@@ -21,7 +21,7 @@ def symbols(lmax: int):
                         yield l1, l2, l3, m1, m2, -m1 - m2
 
 
-def time_assay(lmax: int) -> tuple[float, int]:
+def measure_assay(lmax: int) -> tuple[float, int]:
     from assay.reference.so3 import tables
 
     tables._build.cache_clear()
@@ -30,7 +30,7 @@ def time_assay(lmax: int) -> tuple[float, int]:
     return time.perf_counter() - start, len(table)
 
 
-def time_sympy(lmax: int) -> tuple[float, int]:
+def measure_sympy(lmax: int) -> tuple[float, int]:
     from sympy.physics.wigner import wigner_3j
 
     start = time.perf_counter()
@@ -50,10 +50,10 @@ def main() -> None:
     rows = []
     print(f"{'L':>3} {'symbols':>10} {'assay s':>9} {'sympy s':>9} {'sympy/assay':>12}")
     for lmax in args.lmax:
-        assay_seconds, count = time_assay(lmax)
+        assay_seconds, count = measure_assay(lmax)
         row = {"lmax": lmax, "symbols": count, "assay_s": assay_seconds}
         if lmax <= args.sympy_lmax:
-            sympy_seconds, sympy_count = time_sympy(lmax)
+            sympy_seconds, sympy_count = measure_sympy(lmax)
             assert sympy_count == count
             row.update(sympy_s=sympy_seconds, ratio=sympy_seconds / assay_seconds)
         rows.append(row)

@@ -1,0 +1,166 @@
+"""asv benchmarks: the torch spherical-harmonics and real Wigner D kernels against e3nn (time) and their error (track).
+
+- Spherical harmonics: 10⁵ points, float64, all degrees ≤ lmax; e3nn's ``o3.spherical_harmonics(range(lmax+1),
+  normalize=True)`` in its own (y-polar) basis against assay's ``polar_axis="y"`` (the same numbers).
+- Wigner D: 1000 rotation matrices, float64, the block-diagonal matrix of all degrees ≤ lmax; e3nn's
+  ``Irreps("0e + 1o + …").D_from_matrix`` (Euler angles, then one ``matrix_exp`` of the generators per degree and
+  angle) with the default dtype set to float64 (e3nn builds its generators in the default dtype), against
+  ``wigner_D_block_diagonal(..., polar_axis="y")``.
+The e3nn benchmarks are skipped (``NotImplementedError`` in setup, asv's convention) when e3nn is missing.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import numpy as np
+
+
+def _points(count: int, dtype):
+    import torch
+
+    generator = torch.Generator().manual_seed(0)
+    return torch.randn(count, 3, dtype=dtype, generator=generator)
+
+
+def _rotations(count: int, dtype):
+    import torch
+
+    generator = torch.Generator().manual_seed(1)
+    q = torch.randn(count, 4, dtype=dtype, generator=generator)
+    w, x, y, z = (q / torch.linalg.vector_norm(q, dim=-1, keepdim=True)).unbind(-1)
+    rows = [1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y),
+            2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x),
+            2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y)]
+    return torch.stack(rows, dim=-1).reshape(count, 3, 3)
+
+
+def _e3nn_o3():
+    try:
+        from e3nn import o3
+    except ImportError as error:  # pragma: no cover - depends on the environment
+        raise NotImplementedError("e3nn is not installed") from error
+    return o3
+
+
+class SphericalHarmonics:
+    """10⁵ points, float64, degrees 0..lmax."""
+
+    params: ClassVar[list] = [4, 8, 12]
+    param_names: ClassVar[list] = ["lmax"]
+
+    def setup(self, lmax):
+        import torch
+
+        from assay.kernels.so3.harmonics import spherical_harmonics
+
+        self.points = _points(100_000, torch.float64)
+        self.kernel = spherical_harmonics
+        self.kernel(lmax, self.points, polar_axis="y")
+
+    def time_assay(self, lmax):
+        self.kernel(lmax, self.points, polar_axis="y")
+
+    def time_assay_float32(self, lmax):
+        self.kernel(lmax, self.points.float(), polar_axis="y")
+
+    def peakmem_assay(self, lmax):
+        self.kernel(lmax, self.points, polar_axis="y")
+
+
+class SphericalHarmonicsE3nn:
+    """e3nn's ``o3.spherical_harmonics`` on the same points."""
+
+    params: ClassVar[list] = [4, 8, 12]
+    param_names: ClassVar[list] = ["lmax"]
+
+    def setup(self, lmax):
+        import torch
+
+        self.o3 = _e3nn_o3()
+        self.points = _points(100_000, torch.float64)
+        self.degrees = list(range(lmax + 1))
+        self.o3.spherical_harmonics(self.degrees, self.points, normalize=True)  # compile / warm up
+
+    def time_e3nn(self, lmax):
+        self.o3.spherical_harmonics(self.degrees, self.points, normalize=True)
+
+
+class WignerD:
+    """1000 rotation matrices, float64, the block-diagonal D of degrees 0..lmax."""
+
+    params: ClassVar[list] = [4, 10]
+    param_names: ClassVar[list] = ["lmax"]
+
+    def setup(self, lmax):
+        import torch
+
+        from assay.kernels.so3.wigner import wigner_D_block_diagonal, wigner_D_blocks
+
+        self.rotations = _rotations(1000, torch.float64)
+        self.block_diagonal = wigner_D_block_diagonal
+        self.blocks = wigner_D_blocks
+        self.blocks(lmax, self.rotations, polar_axis="y")  # builds the coupling tables
+
+    def time_assay_block_diagonal(self, lmax):
+        self.block_diagonal(lmax, self.rotations, polar_axis="y")
+
+    def time_assay_blocks(self, lmax):
+        self.blocks(lmax, self.rotations, polar_axis="y")
+
+
+class WignerDE3nn:
+    """e3nn's ``Irreps.D_from_matrix`` on the same rotations (default dtype float64 during the call)."""
+
+    params: ClassVar[list] = [4, 10]
+    param_names: ClassVar[list] = ["lmax"]
+
+    def setup(self, lmax):
+        import torch
+
+        self.o3 = _e3nn_o3()
+        self.torch = torch
+        self.rotations = _rotations(1000, torch.float64)
+        self.irreps = self.o3.Irreps([(1, (l, (-1) ** l)) for l in range(lmax + 1)])
+        self.previous = torch.get_default_dtype()
+        torch.set_default_dtype(torch.float64)
+        self.irreps.D_from_matrix(self.rotations)
+
+    def teardown(self, lmax):
+        self.torch.set_default_dtype(self.previous)
+
+    def time_e3nn_D_from_matrix(self, lmax):
+        self.irreps.D_from_matrix(self.rotations)
+
+
+def track_harmonics_float64_max_error_l100_pole():
+    """Largest error of the degree-100 block at the north pole and next to the south pole, relative to the block
+    norm (float64; bound 1e-12)."""
+    import torch
+
+    from assay.kernels.so3.harmonics import spherical_harmonics
+    from assay.reference.so3.harmonics import spherical_harmonics_xyz
+
+    points = [(0.0, 0.0, 1.0), (1e-3, 0.0, -1.0)]
+    values = spherical_harmonics(100, torch.tensor(points, dtype=torch.float64))[:, 100 * 100 :].numpy()
+    errors = []
+    for row, point in zip(values, points):
+        expected = spherical_harmonics_xyz(100, list(point), basis="real", dps=30).astype(np.float64)
+        errors.append(np.abs(row - expected).max() / np.linalg.norm(expected))
+    return float(max(errors))
+
+
+track_harmonics_float64_max_error_l100_pole.unit = "relative"
+
+
+def track_wigner_float64_orthogonality_l20():
+    """``max |D Dᵀ − I|`` at l = 20 over 100 random rotations (float64; bound 1e-13)."""
+    import torch
+
+    from assay.kernels.so3.wigner import wigner_D
+
+    D = wigner_D(20, _rotations(100, torch.float64))
+    return float((D @ D.transpose(-1, -2) - torch.eye(41, dtype=torch.float64)).abs().max())
+
+
+track_wigner_float64_orthogonality_l20.unit = "absolute"
