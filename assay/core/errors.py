@@ -159,6 +159,7 @@ class ErrorSummary:
 
 
 def _json_number(value: float) -> float | str:
+    value = float(value)  # numpy scalars are not portable (JSON, pytest-xdist's execnet)
     return value if math.isfinite(value) else str(value)
 
 

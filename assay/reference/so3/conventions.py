@@ -7,6 +7,7 @@ Kinds (use these strings with :func:`assay.core.conventions.resolve`):
 - ``so3.phase`` — ``condon_shortley`` (the (−1)^m factor), ``none``.
 - ``so3.polar_axis`` — ``z`` (physics/Wikipedia), ``y`` (e3nn).
 - ``so3.euler`` — ``zyz`` (Edmonds: R = R_z(α) R_y(β) R_z(γ)), ``e3nn_yxy`` (e3nn: R = R_y(α) R_x(β) R_y(γ)).
+- ``so3.m_order`` — order of the ``2l+1`` components of degree l: ``ascending`` (m = −l..l), ``descending`` (l..−l).
 - ``so3.coupling`` — real-basis coupling tensors: ``cg`` (real-basis Clebsch–Gordan, alias ``cuequivariance``:
   e3nn × √(2l3+1)), ``e3nn`` (``o3.wigner_3j``: Frobenius norm 1).
 """
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 from assay.core.conventions import Convention, register
 
-__all__ = ["BASIS", "COUPLING", "EULER", "NORMALIZATION", "PHASE", "POLAR_AXIS"]
+__all__ = ["BASIS", "COUPLING", "EULER", "M_ORDER", "NORMALIZATION", "PHASE", "POLAR_AXIS"]
 
 BASIS = "so3.basis"
 NORMALIZATION = "so3.normalization"
@@ -23,6 +24,7 @@ PHASE = "so3.phase"
 POLAR_AXIS = "so3.polar_axis"
 EULER = "so3.euler"
 COUPLING = "so3.coupling"
+M_ORDER = "so3.m_order"
 
 _ALL = [
     Convention(
@@ -65,6 +67,10 @@ _ALL = [
                aliases=("cuequivariance", "cue", "real_cg"), default=True),
     Convention(COUPLING, "e3nn", "C / √(2l3+1)", "e3nn.o3.wigner_3j: Frobenius norm 1, same signs as cg.",
                conversion="divide the cg tensor by √(2l3+1)"),
+    Convention(M_ORDER, "ascending", "components ordered m = −l, …, l",
+               "e3nn, sphericart (index l(l+1)+m) and assay.", default=True),
+    Convention(M_ORDER, "descending", "components ordered m = l, …, −l", "Some quantum-chemistry codes.",
+               conversion="reverse the 2l+1 components of each degree"),
 ]
 
 for _convention in _ALL:

@@ -1,0 +1,94 @@
+"""Recording a measured error against its contract, and the failure message a maintainer reads.
+
+A conformance test computes an :class:`~assay.core.errors.ErrorSummary` (max, mean, worst input), then calls
+:meth:`Checker.check` with the contract and a reproduction snippet. The measurement is stored on the test item
+(``user_properties``, which also travel from pytest-xdist workers) for the JSON report; when the bound is exceeded
+the test fails with the measured error, the bound and why, the worst input, and a snippet that reproduces the worst
+case in a fresh Python.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from typing import Any
+
+from assay.conformance.contracts import Contract
+
+__all__ = ["MEASURE_KEY", "Checker", "ConformanceFailure", "failure_message"]
+
+MEASURE_KEY = "assay_measure"
+
+
+class ConformanceFailure(AssertionError):
+    """A measured error above its contract bound (or a property that does not hold)."""
+
+
+def _value_text(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
+def failure_message(adapter_name: str, contract: Contract, summary: Any, what: str, reproduce: str) -> str:
+    """The text of a contract failure: measured vs bound, the worst input, a copy-paste snippet."""
+    lines = [
+        f"{adapter_name}: {what}",
+        f"  {contract.capability} / {contract.measure} [{contract.dtype}]: max error {summary.max:.4g} {contract.unit}"
+        f" exceeds the bound {contract.bound:g} {contract.unit}"
+        + (f" (scale: {contract.scale})" if contract.unit == "eps" and contract.scale else ""),
+        f"  mean error {summary.mean:.4g} {contract.unit} over {summary.count} values",
+    ]
+    if summary.worst_input is not None:
+        lines.append(f"  worst input: {_value_text(summary.worst_input)}")
+    if summary.worst_actual is not None or summary.worst_expected is not None:
+        lines.append(f"  got {_value_text(summary.worst_actual)}, expected {_value_text(summary.worst_expected)}")
+    lines.append(f"  why this bound: {contract.why}")
+    if reproduce:
+        lines.append("  reproduce in a fresh Python:")
+        lines.append(textwrap.indent(textwrap.dedent(reproduce).strip("\n"), "    "))
+    return "\n".join(lines)
+
+
+def _plain(value: Any) -> Any:
+    """Plain Python data (what pytest-xdist can send between processes): numpy scalars and arrays converted,
+    non-finite floats as strings, anything else unknown as its ``str``."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if hasattr(value, "tolist") and not isinstance(value, (str, bytes)):
+        return _plain(value.tolist())
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value) if math.isfinite(value) else str(float(value))
+    if isinstance(value, complex):
+        return [_plain(value.real), _plain(value.imag)]
+    return str(value)
+
+
+class Checker:
+    """Bound to one test item: ``check`` records a measurement and fails the test when it breaks the contract."""
+
+    def __init__(self, item: Any, adapter: Any) -> None:
+        self.item = item
+        self.adapter = adapter
+
+    def check(self, summary: Any, contract: Contract, what: str, reproduce: str = "") -> None:
+        """Record ``summary`` for the report; raise :class:`ConformanceFailure` when ``summary.max > bound``."""
+        __tracebackhide__ = True
+        within = bool(summary.max <= contract.bound) and not math.isnan(summary.max)
+        record = {
+            "what": what,
+            "contract": contract.as_dict(),
+            "within": within,
+            **summary.as_dict(),
+        }
+        if not within and reproduce:
+            record["reproduce"] = textwrap.dedent(reproduce).strip("\n")
+        self.item.user_properties.append((MEASURE_KEY, _plain(record)))
+        if not within:
+            name = getattr(self.adapter, "name", "implementation")
+            raise ConformanceFailure(failure_message(name, contract, summary, what, reproduce))

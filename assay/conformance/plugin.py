@@ -1,0 +1,361 @@
+"""The ``assay`` pytest plugin (entry point ``pytest11``): options, fixtures, skips/xfails files and the report.
+
+Options (group "assay"):
+
+- ``--assay-impl NAME`` — the implementation under test: a registered adapter name, ``module:object``, optionally
+  with options ``NAME[key=value,...]``. Falls back to ``$ASSAY_IMPL``, then ``builtin``.
+- ``--assay-profile quick|ci|thorough`` — how much to check (``assay.conformance.sizes``) and the Hypothesis
+  settings of the same name (``assay.core.profiles``).
+- ``--assay-report PATH`` — write the JSON report (``assay.conformance.report``).
+- ``--assay-skips FILE`` / ``--assay-xfails FILE`` — test-id prefixes, one per line, ``#`` starts a comment; ids
+  may be given relative to the package (``test_so3_harmonics.py::test_values``) or as full node ids. A line that
+  matches no collected test gives a warning.
+
+Importing this module is cheap: it imports pytest and the standard library only; the adapter (and torch, e3nn…)
+is loaded when a conformance test first needs it, or for the report header when an implementation is named
+explicitly. No fixture is autouse.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+__all__ = ["AssayConformanceWarning", "read_id_file"]
+
+_IMPL_ENV = "ASSAY_IMPL"
+_DEFAULT_IMPL = "builtin"
+_PROFILES = ("quick", "ci", "thorough")
+
+
+class AssayConformanceWarning(UserWarning):
+    """A problem with the conformance configuration (e.g. a skips-file line that matches no test)."""
+
+
+@dataclass
+class _State:
+    spec: str
+    explicit: bool
+    profile: str | None
+    adapter: Any = None
+    unavailable: str | None = None
+    loaded: bool = False
+    phases: dict[str, dict] = field(default_factory=dict)
+    order: list[str] = field(default_factory=list)
+
+    def load(self) -> Any:
+        """The adapter, loaded once; ``None`` (with ``unavailable`` set) when its library is missing."""
+        if not self.loaded:
+            from assay.conformance.adapters import AdapterUnavailable, load_adapter
+
+            self.loaded = True
+            try:
+                self.adapter = load_adapter(self.spec)
+            except AdapterUnavailable as error:
+                self.unavailable = str(error)
+        return self.adapter
+
+    def metadata(self) -> dict:
+        adapter = self.load()
+        if adapter is None:
+            return {"spec": self.spec, "name": self.spec, "unavailable": self.unavailable}
+        capabilities = adapter.capabilities()
+        return {
+            "spec": self.spec,
+            "name": adapter.name,
+            "version": adapter.version,
+            "device": adapter.device,
+            "dtype": adapter.dtype,
+            "conventions": dict(adapter.conventions),
+            "capabilities": {name: dict(cap.limits) for name, cap in sorted(capabilities.items())},
+            "unavailable": None,
+        }
+
+
+_STATE = pytest.StashKey[_State]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("assay", "assay conformance suite")
+    group.addoption("--assay-impl", dest="assay_impl", default=None, metavar="NAME",
+                    help="implementation under test: a registered adapter (builtin, e3nn, sympy, ...) or "
+                         f"module:object, optionally NAME[key=value,...]; default ${_IMPL_ENV} or builtin")
+    group.addoption("--assay-profile", dest="assay_profile", default=None, choices=_PROFILES,
+                    help="how much to check, and the Hypothesis profile of the same name (default: ci sizes, "
+                         "Hypothesis settings untouched)")
+    group.addoption("--assay-report", dest="assay_report", default=None, metavar="PATH",
+                    help="write a JSON conformance report to PATH")
+    group.addoption("--assay-skips", dest="assay_skips", default=None, metavar="FILE",
+                    help="file of test-id prefixes to skip (# comments)")
+    group.addoption("--assay-xfails", dest="assay_xfails", default=None, metavar="FILE",
+                    help="file of test-id prefixes expected to fail (# comments)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "assay_capability(name=None, *, param=None, degree=None): a conformance test of capability `name` (or "
+        "of the capability named by the parameter `param`); skipped as 'not provided by <impl>' when the "
+        "implementation does not provide it, or not at the degree given by the parameter `degree`",
+    )
+    option = config.getoption("assay_impl")
+    env = os.environ.get(_IMPL_ENV)
+    spec = option or env or _DEFAULT_IMPL
+    profile = config.getoption("assay_profile")
+    config.stash[_STATE] = _State(spec=spec, explicit=bool(option or env), profile=profile)
+    if option or env:
+        from assay.conformance.adapters import parse_spec
+
+        try:
+            parse_spec(spec)
+        except ValueError as error:
+            raise pytest.UsageError(f"--assay-impl: {error}") from None
+    if profile is not None:
+        from assay.core.profiles import load_profile
+
+        load_profile(profile)
+    if not hasattr(config, "workerinput"):  # xdist workers send their reports to the controller
+        config.pluginmanager.register(_Recorder(config), "assay-conformance-recorder")
+
+
+def _state(config: pytest.Config) -> _State:
+    return config.stash[_STATE]
+
+
+def _is_conformance_run(config: pytest.Config) -> bool:
+    state = _state(config)
+    return state.explicit or any("conformance" in str(arg) for arg in config.args)
+
+
+def pytest_report_header(config: pytest.Config) -> list[str] | None:
+    if _STATE not in config.stash or not _is_conformance_run(config):
+        return None
+    state = _state(config)
+    try:
+        meta = state.metadata()
+    except (ValueError, TypeError) as error:
+        raise pytest.UsageError(f"--assay-impl {state.spec!r}: {error}") from None
+    profile = state.profile or "ci (default sizes)"
+    if meta.get("unavailable"):
+        return [f"assay: implementation {state.spec} UNAVAILABLE ({meta['unavailable']}); profile {profile}"]
+    return [
+        f"assay: implementation {meta['name']} {meta['version']} (spec {state.spec!r}, device {meta['device']}, "
+        f"dtype {meta['dtype']}); profile {profile}",
+        f"assay: provides {', '.join(meta['capabilities']) or 'nothing'}",
+    ]
+
+
+# -- skips and xfails files ----------------------------------------------------------------------------------
+
+def read_id_file(path: str | os.PathLike) -> list[str]:
+    """The test-id prefixes listed in ``path``: one per line, ``#`` starts a comment, blank lines ignored."""
+    file = Path(path)
+    if not file.is_file():
+        raise pytest.UsageError(f"ids file {str(path)!r} does not exist")
+    ids = []
+    for line in file.read_text().splitlines():
+        text = line.split("#", 1)[0].strip()
+        if text:
+            ids.append(text)
+    return ids
+
+
+def _matches(item: pytest.Item, prefix: str) -> bool:
+    """``prefix`` matches the node id, or the node id with leading directories removed (ids are relative to
+    whichever rootdir pytest chose, so ``test_so3_harmonics.py::test_values`` must match
+    ``assay/conformance/test_so3_harmonics.py::test_values[3]``)."""
+    nodeid = item.nodeid.replace("\\", "/")
+    prefix = prefix.replace("\\", "/")
+    path = nodeid.split("::", 1)[0]
+    starts = [0] + [i + 1 for i, char in enumerate(path) if char == "/"]
+    return any(nodeid.startswith(prefix, start) for start in starts)
+
+
+def _apply_id_file(config: pytest.Config, items: list[pytest.Item], option: str, make_marker: Any) -> None:
+    path = config.getoption(option)
+    if not path:
+        return
+    flag = "--" + option.replace("_", "-")
+    for prefix in read_id_file(path):
+        hit = False
+        for item in items:
+            if _matches(item, prefix):
+                item.add_marker(make_marker(prefix))
+                hit = True
+        if not hit:
+            warnings.warn(AssayConformanceWarning(f"{flag} {path}: {prefix!r} matches no collected test"),
+                          stacklevel=1)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    _apply_id_file(config, items, "assay_skips",
+                   lambda prefix: pytest.mark.skip(reason=f"listed in --assay-skips ({prefix})"))
+    _apply_id_file(config, items, "assay_xfails",
+                   lambda prefix: pytest.mark.xfail(reason=f"listed in --assay-xfails ({prefix})", strict=False))
+    for item in items:
+        marker = item.get_closest_marker("assay_capability")
+        if marker is not None or "assay_adapter" in getattr(item, "fixturenames", ()):
+            capability = _marked_capability(item, marker) if marker is not None else None
+            item.user_properties.append(("assay_test", {"capability": capability}))
+
+
+# -- capability skips ----------------------------------------------------------------------------------------
+
+def _marked_capability(item: pytest.Item, marker: Any) -> str | None:
+    """The capability of a marked test: ``assay_capability("so3.x")`` or, for a test parametrized over several
+    capabilities, ``assay_capability(param="capability")`` (the parameter's value names it)."""
+    if marker.args:
+        return marker.args[0]
+    param = marker.kwargs.get("param")
+    callspec = getattr(item, "callspec", None)
+    if param and callspec is not None:
+        return callspec.params.get(param)
+    return None
+
+
+def _not_provided_reason(adapter: Any, item: pytest.Item, marker: Any) -> str | None:
+    from assay.conformance.report import NOT_PROVIDED_PREFIX
+
+    capability = _marked_capability(item, marker)
+    capabilities = adapter.capabilities()
+    if capability is None:
+        return None
+    if capability not in capabilities:
+        return f"{NOT_PROVIDED_PREFIX}{adapter.name}: {capability}"
+    degree_param = marker.kwargs.get("degree")
+    callspec = getattr(item, "callspec", None)
+    if degree_param and callspec is not None and degree_param in callspec.params:
+        degree = callspec.params[degree_param]
+        degree = max(degree) if isinstance(degree, (tuple, list)) else degree
+        max_degree = capabilities[capability].limits.get("max_degree")
+        if max_degree is not None and degree > max_degree:
+            return (f"{NOT_PROVIDED_PREFIX}{adapter.name}: {capability} at degree {degree} "
+                    f"(max degree {max_degree})")
+    return None
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    marker = item.get_closest_marker("assay_capability")
+    if marker is None:
+        return
+    from assay.conformance.report import UNAVAILABLE_PREFIX
+
+    state = _state(item.config)
+    adapter = state.load()
+    if adapter is None:
+        pytest.skip(f"{UNAVAILABLE_PREFIX}{state.spec}: {state.unavailable}")
+    reason = _not_provided_reason(adapter, item, marker)
+    if reason:
+        pytest.skip(reason)
+
+
+# -- fixtures (none autouse) -----------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def assay_adapter(request: pytest.FixtureRequest) -> Any:
+    """The implementation under test (skips the test when its library is missing)."""
+    from assay.conformance.report import UNAVAILABLE_PREFIX
+
+    state = _state(request.config)
+    adapter = state.load()
+    if adapter is None:
+        pytest.skip(f"{UNAVAILABLE_PREFIX}{state.spec}: {state.unavailable}")
+    return adapter
+
+
+@pytest.fixture(scope="session")
+def assay_sizes(request: pytest.FixtureRequest) -> dict[str, int]:
+    """The size row (degrees, points, rotations) of the active conformance profile."""
+    from assay.conformance.sizes import sizes
+
+    return sizes(_state(request.config).profile)
+
+
+@pytest.fixture
+def assay_check(request: pytest.FixtureRequest, assay_adapter: Any) -> Any:
+    """A :class:`~assay.conformance.measure.Checker` that records measurements and fails against the contract."""
+    from assay.conformance.measure import Checker
+
+    return Checker(request.node, assay_adapter)
+
+
+def profile_sizes(config: pytest.Config) -> dict[str, int]:
+    """The size row for use in ``pytest_generate_tests`` of a conformance module."""
+    from assay.conformance.sizes import sizes
+
+    return sizes(_state(config).profile if _STATE in config.stash else None)
+
+
+# -- results and report ----------------------------------------------------------------------------------------
+
+class _Recorder:
+    """Collects the outcome of every conformance test (also from xdist workers) and writes the report."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        properties = list(getattr(report, "user_properties", ()) or ())
+        if not any(key == "assay_test" for key, _ in properties):
+            return
+        from assay.conformance.report import classify
+
+        state = _state(self.config)
+        entry = state.phases.get(report.nodeid)
+        if entry is None:
+            entry = state.phases[report.nodeid] = {"status": None, "reason": "", "duration": 0.0, "properties": []}
+            state.order.append(report.nodeid)
+        entry["duration"] += float(getattr(report, "duration", 0.0) or 0.0)
+        entry["properties"] = properties
+        decided = classify(report)
+        if decided is None:
+            return
+        if report.when == "teardown":
+            if decided[0] == "error" and entry["status"] in (None, "passed", "xpassed"):
+                entry["status"], entry["reason"] = decided
+        elif entry["status"] is None or report.when == "call":
+            entry["status"], entry["reason"] = decided
+
+    def entries(self) -> list[dict]:
+        from assay.conformance.report import make_entry
+
+        state = _state(self.config)
+        return [make_entry(nodeid, state.phases[nodeid]["status"] or "error", state.phases[nodeid]["reason"],
+                           state.phases[nodeid]["duration"], state.phases[nodeid]["properties"])
+                for nodeid in state.order]
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        path = self.config.getoption("assay_report")
+        state = _state(self.config)
+        if path and state.order:
+            from assay.conformance.report import write_report
+
+            try:
+                meta = state.metadata()
+            except Exception as error:  # the report must still be written
+                meta = {"spec": state.spec, "name": state.spec, "unavailable": f"metadata failed: {error}"}
+            write_report(path, meta, state.profile or "ci", self.entries())
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        state = _state(self.config)
+        if not state.order:
+            return
+        from collections import Counter
+
+        from assay.conformance.report import STATUSES
+
+        counts = Counter(entry["status"] or "error" for entry in state.phases.values())
+        name = state.adapter.name if state.adapter is not None else state.spec
+        terminalreporter.section(f"assay conformance: {name}")
+        terminalreporter.write_line(", ".join(f"{counts[s]} {s}" for s in STATUSES if counts.get(s)))
+        if counts.get("not-provided"):
+            terminalreporter.write_line(f"{counts['not-provided']} tests are not provided by {name} "
+                                        "(skipped, not counted as passes)")
+        path = self.config.getoption("assay_report")
+        if path:
+            terminalreporter.write_line(f"report written to {path}")

@@ -1,0 +1,134 @@
+"""Conformance: the Gaunt tensor product ``z_{l3 m3} = Σ G(l1 m1, l2 m2, l3 m3) x_{l1 m1} y_{l2 m2}``.
+
+``G`` is the real Gaunt coefficient of orthonormal real harmonics (the same in the Wikipedia and e3nn bases). The
+reference is :func:`assay.reference.so3.tensor_product.gaunt_tensor_product` (exact coefficients, mpmath sums);
+inputs and outputs are converted from and to the adapter's declared phase and m order.
+
+Properties:
+
+- **values** — ``max |z − z_ref| / (‖x‖ ‖y‖)`` in ε for deterministic random inputs, full (Lout = L1 + L2) and
+  truncated outputs. Float32 transforms used in a float64 product fail here.
+- **equivariance** — ``z(D x, D y) = D z(x, y)`` for Hypothesis-drawn rotations, with the reference real D.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from assay.conformance.contracts import contract_for
+from assay.conformance.plugin import profile_sizes
+from assay.conformance.so3_support import (
+    array_literal,
+    from_default_real,
+    reference_wigner_D,
+    summarize_eps,
+    to_default_real,
+)
+
+GTP = "so3.gaunt_tensor_product"
+
+
+def _shapes(l_max: int) -> list[tuple[int, int, int]]:
+    shapes = []
+    for L in range(1, l_max + 1):
+        shapes += [(L, L, 2 * L), (L, L - 1, L)]
+    return shapes
+
+
+def _examples(sizes: dict[str, int]) -> int:
+    """Hypothesis examples: the profile's count, capped at 10 × the profile's rotations (each example costs a
+    reference Wigner D), so ``thorough`` (1000 examples) stays a nightly run of minutes, not hours."""
+    from hypothesis import settings
+
+    return max(1, min(settings.default.max_examples, 10 * sizes["rotations"]))
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "shape" in metafunc.fixturenames:
+        l_max = profile_sizes(metafunc.config)["gtp_l_max"]
+        metafunc.parametrize("shape", _shapes(l_max), ids=lambda s: "L1={}-L2={}-Lout={}".format(*s))
+
+
+def _inputs(shape: tuple[int, int, int], seed: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    return rng.normal(size=(shape[0] + 1) ** 2), rng.normal(size=(shape[1] + 1) ** 2)
+
+
+def _product(adapter, x: np.ndarray, y: np.ndarray, l_out: int) -> np.ndarray:
+    z = np.asarray(adapter.get(GTP)(x, y, l_out))
+    if z.shape != ((l_out + 1) ** 2,):
+        raise AssertionError(f"{adapter.name}: {GTP} returned shape {z.shape}, expected {((l_out + 1) ** 2,)}")
+    return z
+
+
+def _snippet(spec: str, x: np.ndarray, y: np.ndarray, shape: tuple[int, int, int]) -> str:
+    L1, L2, Lout = shape
+    return (
+        "import numpy as np\n"
+        "from assay.conformance.adapters import load_adapter\n"
+        "from assay.reference.so3.tensor_product import gaunt_tensor_product\n"
+        f"adapter = load_adapter({spec!r})\n"
+        f"x = {array_literal(x)}\ny = {array_literal(y)}\n"
+        f"got = np.asarray(adapter.get({GTP!r})(x, y, {Lout}))\n"
+        f"expected = gaunt_tensor_product(x, y, {L1}, {L2}, {Lout})  # default real form: see so3_support\n"
+        "print(np.abs(got - expected).max())\n"
+    )
+
+
+@pytest.mark.assay_capability(GTP)
+def test_gaunt_tensor_product_values(assay_adapter, assay_check, shape):
+    from assay.reference.so3.tensor_product import gaunt_tensor_product
+
+    L1, L2, Lout = shape
+    conventions = assay_adapter.conventions
+    errors, pairs = [], []
+    for seed in range(3):
+        x, y = _inputs(shape, seed)
+        got = _product(assay_adapter, x, y, Lout).astype(np.float64)
+        expected = gaunt_tensor_product(to_default_real(x, L1, conventions), to_default_real(y, L2, conventions),
+                                        L1, L2, Lout)
+        expected = from_default_real(expected, Lout, conventions)
+        errors.append(np.abs(got - expected).max() / (np.linalg.norm(x) * np.linalg.norm(y)))
+        pairs.append((x, y))
+    summary = summarize_eps(np.array(errors), 1.0, assay_adapter.dtype, [f"seed {s}" for s in range(3)])
+    x, y = pairs[summary.worst_index[0]]
+    assay_check.check(summary, contract_for(GTP, "value", assay_adapter.dtype),
+                      f"z = Σ G x y equals the exact-coefficient reference (L1={L1}, L2={L2}, Lout={Lout})",
+                      _snippet(assay_adapter.spec, x, y, shape))
+
+
+@pytest.mark.assay_capability(GTP)
+def test_gaunt_tensor_product_equivariance(assay_adapter, assay_check, assay_sizes, shape):
+    from hypothesis import Phase, given, settings
+
+    from assay.properties.so3.strategies import rotation_matrices
+
+    L1, L2, Lout = shape
+    conventions = {**assay_adapter.conventions, "so3.basis": "real"}
+    x, y = _inputs(shape, 7)
+    scale = np.linalg.norm(x) * np.linalg.norm(y)
+    contract = contract_for(GTP, "equivariance", assay_adapter.dtype)
+    seen: list[tuple[float, list]] = []
+
+    def block_D(R: np.ndarray, lmax: int) -> np.ndarray:
+        size = (lmax + 1) ** 2
+        D = np.zeros((size, size))
+        for l in range(lmax + 1):
+            D[l * l:(l + 1) ** 2, l * l:(l + 1) ** 2] = reference_wigner_D(l, conventions, matrix=R, dps=20)
+        return D
+
+    # errors are collected over the Hypothesis-drawn rotations and checked once (no shrinking of a failure)
+    @settings(deadline=None, max_examples=_examples(assay_sizes), phases=[Phase.explicit, Phase.reuse, Phase.generate])
+    @given(rotation_matrices())
+    def run(R):
+        D = block_D(R, max(L1, Lout))
+        d1, d2, d_out = ((l + 1) ** 2 for l in (L1, L2, Lout))
+        rotated = _product(assay_adapter, D[:d1, :d1] @ x, D[:d2, :d2] @ y, Lout).astype(np.float64)
+        expected = D[:d_out, :d_out] @ _product(assay_adapter, x, y, Lout).astype(np.float64)
+        seen.append((float(np.abs(rotated - expected).max() / scale), R.tolist()))
+
+    run()
+    summary = summarize_eps(np.array([e for e, _ in seen]), 1.0, assay_adapter.dtype, [r for _, r in seen])
+    assay_check.check(summary, contract, "z(D x, D y) = D z(x, y) for every rotation",
+                      _snippet(assay_adapter.spec, x, y, shape))
