@@ -10,6 +10,9 @@
   matrices); real basis with the chosen polar axis.
 - Gaunt tensor product: :func:`assay.kernels.so3.gaunt_tensor_product.gaunt_tensor_product` (route ``method``,
   default ``auto``), real integral-normalized basis.
+- Optics: lens construction and composition from :mod:`assay.reference.optics`; checkpoint counts from its
+  instrumented interpreter (the model the closed forms describe); VJPs and chain lenses from the torch AD lenses of
+  :mod:`assay.kernels.optics`. ``optics.lens_laws`` is not provided: assay has no zoo of lens kinds to vouch for.
 
 Options (``builtin[key=value,...]``): ``dtype`` (float64, float32), ``device`` (cpu, cuda, …), ``basis``,
 ``normalization``, ``phase``, ``polar_axis``, ``coupling``, ``method`` (Gaunt tensor product route).
@@ -108,8 +111,53 @@ class BuiltinAdapter(Adapter):
                                                        lmax1, lmax2, l_out, method=self._method)
         return to_numpy(result)
 
+    # -- optics: assay's own lenses (reference) and torch AD lenses (kernels) -----------------------------------
+    def make_lens(self, get, put):
+        from assay.reference.optics.lens import primitive_lens
+
+        lens = primitive_lens(get, put, name="builtin")
+        return lens.get, lens.put
+
+    def compose(self, first, second):
+        from assay.reference.optics.lens import compose_lenses, primitive_lens
+
+        lens = compose_lenses(primitive_lens(first.get, first.put, first.name),
+                              primitive_lens(second.get, second.put, second.name))
+        return lens.get, lens.put
+
+    def checkpoint_counts(self, n: int, scheme: str, k: int) -> dict:
+        """Counts of assay's instrumented interpreter on the checkpointed composite of ``n`` primitive lenses."""
+        from assay.kernels.optics.checkpoint import model_segments
+        from assay.reference.optics.ad import Primitive, primitive_lenses
+        from assay.reference.optics.chains import checkpointed
+        from assay.reference.optics.cost import measure_run
+
+        segments = model_segments(scheme, n, k)
+        lenses = primitive_lenses([Primitive("sin", (2,))] * n)
+        cost = measure_run(checkpointed(lenses, segments), np.linspace(0.1, 0.2, 2), np.ones(2)).counts()
+        return {"segments": segments, "gets": cost.gets, "stored": cost.stored, "peak": cost.peak}
+
+    def checkpointed_vjp(self, chain, x, cotangent, k: int):
+        from assay.kernels.optics.ad import vjp_as_checkpointed
+
+        _, gradient = vjp_as_checkpointed(chain, to_tensor(x, self.dtype, self.device),
+                                          to_tensor(cotangent, self.dtype, self.device), k)
+        return to_numpy(gradient)
+
+    def chain_lenses(self, chain):
+        import torch
+
+        from assay.kernels.optics.ad import torch_chain_lenses
+
+        return torch_chain_lenses(chain, getattr(torch, self.dtype), self.device)
+
     def capabilities(self) -> dict[str, Capability]:
         found = {
+            "optics.make_lens": Capability("optics.make_lens", self.make_lens),
+            "optics.compose": Capability("optics.compose", self.compose),
+            "optics.checkpoint_counts": Capability("optics.checkpoint_counts", self.checkpoint_counts,
+                                                   note="assay's instrumented lens/optic interpreter"),
+            "optics.chain_lenses": Capability("optics.chain_lenses", self.chain_lenses),
             "so3.clebsch_gordan": Capability("so3.clebsch_gordan", self.clebsch_gordan),
             "so3.wigner_3j": Capability("so3.wigner_3j", self.wigner_3j),
             "so3.gaunt": Capability("so3.gaunt", self.gaunt),
@@ -122,6 +170,8 @@ class BuiltinAdapter(Adapter):
         if real and plain:  # the kernel's D acts on these real harmonics
             found["so3.wigner_D"] = Capability("so3.wigner_D", self.wigner_D)
             found["so3.wigner_D_matrix"] = Capability("so3.wigner_D_matrix", self.wigner_D_matrix)
+        if self.dtype == "float64":  # the VJP contract (relative 1e-12) is a float64 one
+            found["optics.checkpointed_vjp"] = Capability("optics.checkpointed_vjp", self.checkpointed_vjp)
         if real and plain and self.conventions["so3.normalization"] == "integral":
             found["so3.gaunt_tensor_product"] = Capability("so3.gaunt_tensor_product", self.gaunt_tensor_product)
         return found
