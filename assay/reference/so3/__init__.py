@@ -8,6 +8,7 @@ and :mod:`assay.reference.so3.conventions`).
 from assay.reference.so3 import conventions
 from assay.reference.so3.basis import E3NN_BASIS, change_of_basis, real_to_e3nn_entries
 from assay.reference.so3.coupling import clebsch_gordan, wigner_3j
+from assay.reference.so3.fourier import fourier_to_sh, sh_to_fourier
 from assay.reference.so3.gaunt import gaunt, real_gaunt
 from assay.reference.so3.harmonics import (
     spherical_harmonic,
@@ -24,6 +25,7 @@ from assay.reference.so3.rotations import (
     quaternion_from_matrix,
 )
 from assay.reference.so3.tables import CouplingTable, clebsch_gordan_table, wigner_3j_table
+from assay.reference.so3.tensor_product import gaunt_tensor_product
 from assay.reference.so3.wigner import (
     wigner_D,
     wigner_D_from_matrix,
@@ -41,7 +43,9 @@ __all__ = [
     "clebsch_gordan_table",
     "conventions",
     "euler_from_matrix",
+    "fourier_to_sh",
     "gaunt",
+    "gaunt_tensor_product",
     "matrix_from_euler",
     "matrix_from_quaternion",
     "quaternion_from_euler",
@@ -49,6 +53,7 @@ __all__ = [
     "real_coupling_tensor",
     "real_gaunt",
     "real_to_e3nn_entries",
+    "sh_to_fourier",
     "spherical_harmonic",
     "spherical_harmonics",
     "spherical_harmonics_numpy",
