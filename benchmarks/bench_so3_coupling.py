@@ -8,8 +8,8 @@ import numpy as np
 class CouplingTable:
     """Every 3j symbol with l ≤ L, exact and correctly rounded (cold: the table cache is cleared each time)."""
 
-    params = [6, 10]
-    param_names = ["lmax"]
+    params = (6, 10)
+    param_names = ("lmax",)
     timeout = 300
 
     def setup(self, lmax):
@@ -50,8 +50,8 @@ class SympyWigner3j:
 class SingleSymbols:
     """One symbol at a time, uncached: the cost a user pays per call."""
 
-    params = [(5, 20, 60)]
-    param_names = ["l"]
+    params = ((5, 20, 60),)
+    param_names = ("l",)
 
     def setup(self, l):
         from assay.reference.so3 import coupling

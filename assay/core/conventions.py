@@ -16,7 +16,7 @@ __all__ = ["Convention", "default", "get", "kinds", "names", "register", "resolv
 
 @dataclass(frozen=True)
 class Convention:
-    """One named convention of one kind (e.g. kind ``"so3.sh.normalization"``, name ``"component"``)."""
+    """One named convention of one kind (e.g. kind ``"so3.normalization"``, name ``"component"``)."""
 
     kind: str
     name: str

@@ -37,8 +37,7 @@ class _OneCapability(BuiltinAdapter):
         super().__init__(**options)
         self.name = f"buggy:{self.bug}"
 
-    def broken(self, *args):  # pragma: no cover - replaced in each subclass
-        raise NotImplementedError
+    # each subclass defines ``broken(self, *args)``, the capability with its bug
 
     def capabilities(self) -> dict[str, Capability]:
         return {self.capability_name: Capability(self.capability_name, self.broken, note=self.__doc__ or "")}
