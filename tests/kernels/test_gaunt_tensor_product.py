@@ -255,3 +255,27 @@ def test_e3nn_tensor_product_with_every_gaunt_path_agrees():
 def test_bad_input_is_refused(call, error):
     with pytest.raises(error):
         call()
+
+
+@pytest.mark.parametrize("layout", ["mul_ir", "ir_mul"])
+def test_flat_s2grid_path_with_channels_weights_and_gradients(layout):
+    # degrees where the S² grid plan is separable: gaunt_tensor_product then works on the flat layout directly
+    lmax1, lmax2, lmax_out, channels = 9, 7, 10, 3
+    assert not s2grid_plan(lmax1, lmax2, lmax_out, torch.float64).dense
+    generator = torch.Generator().manual_seed(21)
+    x = torch.randn(2, 5, channels * (lmax1 + 1) ** 2, generator=generator, dtype=torch.float64, requires_grad=True)
+    y = torch.randn(2, 5, channels * (lmax2 + 1) ** 2, generator=generator, dtype=torch.float64)
+    weights = {
+        "weights1": torch.randn(channels, lmax1 + 1, generator=generator, dtype=torch.float64),
+        "weights2": torch.randn(lmax2 + 1, generator=generator, dtype=torch.float64),
+        "weights_out": torch.randn(channels, lmax_out + 1, generator=generator, dtype=torch.float64),
+    }
+    grid = gaunt_tensor_product(x, y, lmax1, lmax2, lmax_out, layout=layout, method="s2grid", **weights)
+    baseline = gaunt_tensor_product(x, y, lmax1, lmax2, lmax_out, layout=layout, method="cg", **weights)
+    scale = float(x.detach().norm() * y.norm())
+    assert grid.shape == (2, 5, channels * (lmax_out + 1) ** 2)
+    assert (grid - baseline).abs().max() <= FLOAT64_BOUND * scale
+    cotangent = torch.randn(grid.shape, generator=generator, dtype=torch.float64)
+    (grad_grid,) = torch.autograd.grad(grid, x, cotangent)
+    (grad_cg,) = torch.autograd.grad(baseline, x, cotangent)
+    assert (grad_grid - grad_cg).abs().max() <= FLOAT64_BOUND * float(cotangent.norm() * y.norm())

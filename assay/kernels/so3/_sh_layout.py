@@ -24,9 +24,12 @@ __all__ = [
     "ProductInputs",
     "channels_of",
     "check_layout",
+    "check_product",
     "component_index",
     "degree_of_component",
     "finish_product",
+    "flat_positions",
+    "flat_weights",
     "prepare_product",
     "stack",
     "unstack",
@@ -70,6 +73,11 @@ def _flat_positions(lmax: int, channels: int, layout: str) -> tuple[int, ...]:
                 else:
                     positions.append(channels * l * l + (m + l) * channels + c)
     return tuple(positions)
+
+
+def flat_positions(lmax: int, channels: int, layout: str) -> tuple[int, ...]:
+    """For each stacked position ``(c, l² + l + m)``, in row-major order, its index in the flat ``layout``."""
+    return _flat_positions(lmax, channels, layout)
 
 
 @cache
@@ -149,17 +157,10 @@ def _expand_weights(weights: torch.Tensor | None, lmax: int, channels: int, like
     return per_component if per_component.dim() == 2 else per_component.unsqueeze(0)
 
 
-def prepare_product(
-    x: torch.Tensor,
-    y: torch.Tensor,
-    lmax1: int,
-    lmax2: int,
-    lmax_out: int | None,
-    layout: str,
-    weights1: torch.Tensor | None = None,
-    weights2: torch.Tensor | None = None,
-) -> ProductInputs:
-    """Check and stack two flat SH features; apply the per-degree input weights."""
+def check_product(
+    x: torch.Tensor, y: torch.Tensor, lmax1: int, lmax2: int, lmax_out: int | None, layout: str
+) -> tuple[int, int, int, str, int, tuple[int, ...]]:
+    """Check two flat SH features: ``(lmax1, lmax2, lmax_out, layout, channels, batch_shape)``."""
     for value, name in ((x, "x"), (y, "y")):
         if not isinstance(value, torch.Tensor):
             raise TypeError(f"{name} must be a torch.Tensor, got {type(value).__name__}")
@@ -180,7 +181,31 @@ def prepare_product(
             f"x has {channels} channels of degree <= {lmax1} but y has {channels_of(y, lmax2, 'y')} "
             f"of degree <= {lmax2}"
         )
-    batch_shape = torch.broadcast_shapes(x.shape[:-1], y.shape[:-1])
+    batch_shape = tuple(torch.broadcast_shapes(x.shape[:-1], y.shape[:-1]))
+    return lmax1, lmax2, lmax_out, layout, channels, batch_shape
+
+
+def flat_weights(weights: torch.Tensor | None, lmax: int, channels: int, layout: str, like: torch.Tensor,
+                 name: str) -> torch.Tensor | None:
+    """Per-degree weights ``(L+1,)`` or ``(C, L+1)`` → one factor per flat position ``(C·(L+1)²,)`` in ``layout``."""
+    per_component = _expand_weights(weights, lmax, channels, like, name)
+    if per_component is None:
+        return None
+    return unstack(per_component.expand(channels, (lmax + 1) ** 2), lmax, layout)
+
+
+def prepare_product(
+    x: torch.Tensor,
+    y: torch.Tensor,
+    lmax1: int,
+    lmax2: int,
+    lmax_out: int | None,
+    layout: str,
+    weights1: torch.Tensor | None = None,
+    weights2: torch.Tensor | None = None,
+) -> ProductInputs:
+    """Check and stack two flat SH features; apply the per-degree input weights."""
+    lmax1, lmax2, lmax_out, layout, channels, batch_shape = check_product(x, y, lmax1, lmax2, lmax_out, layout)
     x3 = stack(x, lmax1, channels, layout).expand(*batch_shape, channels, (lmax1 + 1) ** 2)
     y3 = stack(y, lmax2, channels, layout).expand(*batch_shape, channels, (lmax2 + 1) ** 2)
     x3 = x3.reshape(-1, channels, (lmax1 + 1) ** 2)

@@ -37,7 +37,14 @@ import numpy as np
 import torch
 
 from assay.core.exact import SqrtRational
-from assay.kernels.so3._sh_layout import ProductInputs, component_index, finish_product, prepare_product
+from assay.kernels.so3._sh_layout import (
+    ProductInputs,
+    check_product,
+    component_index,
+    finish_product,
+    flat_weights,
+    prepare_product,
+)
 
 __all__ = [
     "GRID_CHUNK_ELEMENTS",
@@ -327,7 +334,32 @@ def gaunt_tensor_product(
     """
     if not isinstance(method, str) or method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(repr(name) for name in METHODS)}; got {method!r}")
-    inputs = prepare_product(x, y, lmax1, lmax2, lmax_out, layout, weights1, weights2)
+    lmax1, lmax2, lmax_out, layout, channels, batch_shape = check_product(x, y, lmax1, lmax2, lmax_out, layout)
     if method == "auto":
-        method = select_method(inputs.lmax1, inputs.lmax2, inputs.lmax_out, inputs.channels, inputs.x.device)
+        method = select_method(lmax1, lmax2, lmax_out, channels, x.device)
+    if method == "s2grid" and x.shape[:-1] == y.shape[:-1]:
+        z = _s2grid_flat(x, y, lmax1, lmax2, lmax_out, layout, channels, (weights1, weights2, weights_out))
+        if z is not None:
+            return z.reshape(*batch_shape, z.shape[-1])
+    inputs = prepare_product(x, y, lmax1, lmax2, lmax_out, layout, weights1, weights2)
     return finish_product(_run(method, inputs), inputs, weights_out)
+
+
+def _s2grid_flat(x: torch.Tensor, y: torch.Tensor, lmax1: int, lmax2: int, lmax_out: int, layout: str,
+                 channels: int, weights: tuple) -> torch.Tensor | None:
+    """The separable S²-grid product straight on the flat layout (no stacked copies), or None where the plan is
+    dense (small degrees: the stacked route)."""
+    from assay.kernels.so3.s2grid import s2grid_gaunt_flat, s2grid_plan
+
+    plan = s2grid_plan(lmax1, lmax2, lmax_out, x.dtype, x.device)
+    if plan.dense:
+        return None
+    x, y = x.reshape(-1, x.shape[-1]), y.reshape(-1, y.shape[-1])
+    w1, w2, w_out = (flat_weights(w, lmax, channels, layout, x, name) for w, lmax, name in
+                     zip(weights, (lmax1, lmax2, lmax_out), ("weights1", "weights2", "weights_out")))
+    if w1 is not None:
+        x = x * w1
+    if w2 is not None:
+        y = y * w2
+    z = s2grid_gaunt_flat(x, y, plan, channels, layout)
+    return z if w_out is None else z * w_out

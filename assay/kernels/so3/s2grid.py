@@ -28,10 +28,17 @@ from functools import lru_cache
 import numpy as np
 import torch
 
-from assay.kernels.so3._sh_layout import component_index
+from assay.kernels.so3._sh_layout import component_index, flat_positions
 from assay.kernels.so3.gaunt_tensor_product import _forward_matrices, _tensor
 
-__all__ = ["S2GridPlan", "s2grid_gaunt_stacked", "s2grid_gaunt_tensor_product", "s2grid_plan", "s2grid_size"]
+__all__ = [
+    "S2GridPlan",
+    "s2grid_gaunt_flat",
+    "s2grid_gaunt_stacked",
+    "s2grid_gaunt_tensor_product",
+    "s2grid_plan",
+    "s2grid_size",
+]
 
 
 def s2grid_size(lmax1: int, lmax2: int, lmax_out: int) -> tuple[int, int]:
@@ -299,6 +306,109 @@ def s2grid_gaunt_stacked(x: torch.Tensor, y: torch.Tensor, plan: S2GridPlan) -> 
         stop = min(start + chunk, rows)
         out[:, start:stop] = _separable_columns(x_columns[:, start:stop], y_columns[:, start:stop], plan)
     return out.t()
+
+
+# The flat route leaves out the part (k = 0, sin), whose φ factor is identically zero: its parts are (0, cos),
+# (1, cos), (1, sin), …
+
+
+@lru_cache(maxsize=32)
+def _live_tables(plan_key: tuple) -> tuple[torch.Tensor, ...]:
+    """``(θ1, φ1, θ2, φ2, φout, θout)`` of the plan restricted to the live parts (contiguous copies)."""
+    plan = _s2grid_plan(*plan_key)
+
+    def live(size: int) -> torch.Tensor:
+        return torch.tensor([0, *range(2, 2 * size)], device=plan.theta1.device)
+
+    k1, k2, kout = live(plan.lmax1 + 1), live(plan.lmax2 + 1), live(plan.lmax_out + 1)
+    return (plan.theta1[k1].contiguous(), plan.phi1[:, k1].contiguous(), plan.theta2[k2].contiguous(),
+            plan.phi2[:, k2].contiguous(), plan.phi_out[kout].contiguous(), plan.theta_out[kout].contiguous())
+
+
+def _live_part(part: np.ndarray) -> np.ndarray:
+    """Index among the live parts of a part index ``2k + c`` that is not (0, sin)."""
+    return part - (part > 1)
+
+
+@lru_cache(maxsize=64)
+def _flat_gather(lmax: int, channels: int, layout: str, batch: int) -> torch.Tensor:
+    """For ``batch`` flat rows ``(batch, C·(L+1)²)``: the flat source of each entry of the gathered θ input
+    ``(live parts · (L+1), C·batch)`` (columns channel-major). The pad slots ``l < k`` point at component 0: the
+    θ tables are exactly zero there, so no zero row is needed."""
+    size = (lmax + 1) ** 2
+    positions = np.asarray(flat_positions(lmax, channels, layout)).reshape(channels, size)  # [c, component]
+    gather = _gather_pairs(lmax).reshape(2 * (lmax + 1), lmax + 1)
+    gather = np.delete(gather, 1, axis=0).reshape(-1)
+    components = np.where(gather == size, 0, gather)
+    source = positions[:, components].T[:, :, None] + (channels * size) * np.arange(batch)[None, None, :]
+    return torch.from_numpy(np.ascontiguousarray(source.reshape(-1)))
+
+
+@lru_cache(maxsize=64)
+def _flat_scatter(lmax_out: int, channels: int, layout: str, batch: int) -> torch.Tensor:
+    """For ``batch`` flat output rows: the entry of the analysis result ``(live parts · (Lout+1), C·batch)`` that
+    each flat output number ``(b, C·(Lout+1)²)`` is read from."""
+    size, degrees = (lmax_out + 1) ** 2, lmax_out + 1
+    stacked = np.asarray(flat_positions(lmax_out, channels, layout))
+    inverse = np.empty_like(stacked)
+    inverse[stacked] = np.arange(stacked.size)  # flat position → c·size + component
+    c, component = np.divmod(inverse, size)
+    part, l = np.divmod(_scatter_pairs(lmax_out)[component], degrees)
+    row = (_live_part(part) * degrees + l) * (channels * batch) + c * batch  # (flat,)
+    return torch.from_numpy(np.ascontiguousarray((row[None, :] + np.arange(batch)[:, None]).reshape(-1)))
+
+
+def s2grid_gaunt_flat(x: torch.Tensor, y: torch.Tensor, plan: S2GridPlan, channels: int, layout: str) -> torch.Tensor:
+    """The separable S²-grid product on flat rows ``x`` (B, C·(L1+1)²), ``y`` (B, C·(L2+1)²) in ``layout`` →
+    (B, C·(Lout+1)²).
+
+    Cache-sized chunks of whole batch rows; each chunk reads its θ inputs with one gather per operand straight
+    from the flat layout (stacking, transposing and padding in one step) and writes its flat output with one gather.
+    """
+    from assay.kernels.so3.gaunt_tensor_product import GRID_CHUNK_ELEMENTS
+
+    x, y = x.contiguous(), y.contiguous()
+    rows, width1, width2 = x.shape[0], x.shape[1], y.shape[1]
+    per_chunk = GRID_CHUNK_ELEMENTS // (plan.n_theta * plan.n_phi)
+    batch = rows if x.device.type != "cpu" else min(rows, max(1, per_chunk // channels))
+    out_width = channels * (plan.lmax_out + 1) ** 2
+    differentiable = torch.is_grad_enabled() and (x.requires_grad or y.requires_grad)
+    out = x.new_empty(0 if differentiable else rows, out_width)
+    x_flat, y_flat, out_flat, pieces = x.view(-1), y.view(-1), out.view(-1), []
+    live = _live_tables((plan.lmax1, plan.lmax2, plan.lmax_out, plan.theta1.dtype, str(plan.theta1.device)))
+    tables = {}
+    for start in range(0, rows, batch):
+        count = min(batch, rows - start)
+        if count not in tables:
+            tables[count] = (_flat_gather(plan.lmax1, channels, layout, count).to(x.device),
+                             _flat_gather(plan.lmax2, channels, layout, count).to(x.device),
+                             _flat_scatter(plan.lmax_out, channels, layout, count).to(x.device))
+        gather1, gather2, scatter = tables[count]
+        x_part = torch.index_select(x_flat[start * width1:(start + count) * width1], 0, gather1)
+        y_part = torch.index_select(y_flat[start * width2:(start + count) * width2], 0, gather2)
+        z = _product_columns(x_part, y_part, live, plan.n_theta, channels * count).view(-1)
+        if differentiable:  # out= does not record the graph
+            pieces.append(torch.index_select(z, 0, scatter))
+        else:
+            torch.index_select(z, 0, scatter, out=out_flat[start * out_width:(start + count) * out_width])
+    return torch.cat(pieces).view(rows, out_width) if differentiable else out
+
+
+def _product_columns(x_part: torch.Tensor, y_part: torch.Tensor, live: tuple[torch.Tensor, ...], n_theta: int,
+                     rows: int) -> torch.Tensor:
+    """Gathered θ inputs ``(live parts · (L+1) · N,)`` → the analysis result ``(live parts, Lout+1, N)``."""
+    theta1, phi1, theta2, phi2, phi_out, theta_out = live
+    grid = _grid_from_gathered(x_part, theta1, phi1, rows)
+    grid.mul_(_grid_from_gathered(y_part, theta2, phi2, rows))
+    moments = phi_out @ grid
+    return torch.bmm(theta_out, moments.view(-1, n_theta, rows))
+
+
+def _grid_from_gathered(gathered: torch.Tensor, theta: torch.Tensor, phi: torch.Tensor, rows: int) -> torch.Tensor:
+    """θ synthesis (bmm over the live parts), then φ (one GEMM): grid values ``(Nφ, Nθ·N)``."""
+    parts, n_theta, size = theta.shape
+    profiles = torch.bmm(theta, gathered.view(parts, size, rows))
+    return phi @ profiles.view(parts, n_theta * rows)
 
 
 def s2grid_gaunt_tensor_product(
