@@ -58,7 +58,10 @@ def signature(obj: object) -> str:
         if parameter.annotation is not parameter.empty:
             text += f": {_annotation(parameter.annotation)}"
         if parameter.default is not parameter.empty:
-            text += f" = {parameter.default!r}"
+            default = parameter.default
+            # a function's repr carries its memory address: show its name so the page is reproducible
+            shown = getattr(default, "__name__", None) if callable(default) else None
+            text += f" = {shown or repr(default)}"
         parts.append(text)
     keyword_only = [p.kind is p.KEYWORD_ONLY for p in sig.parameters.values()]
     if any(keyword_only) and not any(p.kind is p.VAR_POSITIONAL for p in sig.parameters.values()):
