@@ -198,8 +198,17 @@ def _real_values_chunked(lmax: int, x, y, z, r2, y00: float, scale: torch.Tensor
                                    buffer[:, : stop - start])
         if scale is not None:
             rows.mul_(scale)
-        out[start:stop].copy_(rows.transpose(0, 1))
+        _transpose_into(out[start:stop], rows)
     return out
+
+
+def _transpose_into(out: torch.Tensor, rows: torch.Tensor) -> None:
+    """``out[:] = rows.T`` in blocks of about ``_CHUNK_BYTES``: one strided transpose of a large array misses the
+    cache on every row (measured 86 ms for 169 × 10⁵ float64 against 38 ms in ~1.4 MB blocks)."""
+    block = max(1024, _CHUNK_BYTES // (rows.shape[0] * rows.element_size()))
+    for start in range(0, rows.shape[1], block):
+        stop = min(rows.shape[1], start + block)
+        out[start:stop].copy_(rows[:, start:stop].transpose(0, 1))
 
 
 def spherical_harmonics(
