@@ -14,6 +14,7 @@ import textwrap
 from typing import Any
 
 from assay.conformance.contracts import Contract
+from assay.core.errors import to_plain
 
 __all__ = ["MEASURE_KEY", "Checker", "ConformanceFailure", "failure_message"]
 
@@ -49,26 +50,6 @@ def failure_message(adapter_name: str, contract: Contract, summary: Any, what: s
     return "\n".join(lines)
 
 
-def _plain(value: Any) -> Any:
-    """Plain Python data (what pytest-xdist can send between processes): numpy scalars and arrays converted,
-    non-finite floats as strings, anything else unknown as its ``str``."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if hasattr(value, "tolist") and not isinstance(value, (str, bytes)):
-        return _plain(value.tolist())
-    if isinstance(value, bool) or value is None or isinstance(value, str):
-        return value
-    if isinstance(value, int):
-        return int(value)
-    if isinstance(value, float):
-        return float(value) if math.isfinite(value) else str(float(value))
-    if isinstance(value, complex):
-        return [_plain(value.real), _plain(value.imag)]
-    return str(value)
-
-
 class Checker:
     """Bound to one test item: ``check`` records a measurement and fails the test when it breaks the contract."""
 
@@ -88,7 +69,7 @@ class Checker:
         }
         if not within and reproduce:
             record["reproduce"] = textwrap.dedent(reproduce).strip("\n")
-        self.item.user_properties.append((MEASURE_KEY, _plain(record)))
+        self.item.user_properties.append((MEASURE_KEY, to_plain(record)))
         if not within:
             name = getattr(self.adapter, "name", "implementation")
             raise ConformanceFailure(failure_message(name, contract, summary, what, reproduce))

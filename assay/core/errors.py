@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["ErrorSummary", "relative_error", "summarize", "to_mpf", "ulp_error", "ulp_of"]
+__all__ = ["ErrorSummary", "relative_error", "summarize", "to_mpf", "to_plain", "ulp_error", "ulp_of"]
 
 _FORMATS = {
     np.dtype(np.float64): (52, -1074),
@@ -142,9 +142,9 @@ class ErrorSummary:
             "mean": _json_number(self.mean),
             "count": self.count,
             "worst_index": None if self.worst_index is None else list(self.worst_index),
-            "worst_input": _jsonable(self.worst_input),
-            "worst_actual": _jsonable(self.worst_actual),
-            "worst_expected": _jsonable(self.worst_expected),
+            "worst_input": to_plain(self.worst_input),
+            "worst_actual": to_plain(self.worst_actual),
+            "worst_expected": to_plain(self.worst_expected),
             **self.extra,
         }
 
@@ -163,21 +163,24 @@ def _json_number(value: float) -> float | str:
     return value if math.isfinite(value) else str(value)
 
 
-def _jsonable(value: Any) -> Any:
+def to_plain(value: Any) -> Any:
+    """``value`` as plain Python data for JSON reports and pytest-xdist.
+
+    numpy/torch scalars and arrays are converted with ``tolist``, non-finite floats become strings, complex numbers
+    ``[re, im]``, and anything unknown its ``str``.
+    """
     if value is None or isinstance(value, (bool, int, str)):
         return value
     if isinstance(value, float):
         return _json_number(value)
-    if isinstance(value, (np.generic,)):
-        return _jsonable(value.item())
     if isinstance(value, complex):
         return [_json_number(value.real), _json_number(value.imag)]
     if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {str(k): to_plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return _jsonable(value.tolist())
+        return [to_plain(v) for v in value]
+    if hasattr(value, "tolist") and not isinstance(value, bytes):  # numpy and torch scalars and arrays
+        return to_plain(value.tolist())
     return str(value)
 
 
