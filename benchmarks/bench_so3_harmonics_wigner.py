@@ -157,9 +157,9 @@ def track_wigner_float64_orthogonality_l20():
     """``max |D Dᵀ − I|`` at l = 20 over 100 random rotations (float64; bound 1e-13)."""
     import torch
 
-    from assay.kernels.so3.wigner import wigner_D
+    from assay.kernels.so3.wigner import wigner_D_from_matrix
 
-    D = wigner_D(20, _rotations(100, torch.float64))
+    D = wigner_D_from_matrix(20, _rotations(100, torch.float64))
     return float((D @ D.transpose(-1, -2) - torch.eye(41, dtype=torch.float64)).abs().max())
 
 

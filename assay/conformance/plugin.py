@@ -4,12 +4,14 @@ Options (group "assay"):
 
 - ``--assay-impl NAME`` — the implementation under test: a registered adapter name, ``module:object``, optionally
   with options ``NAME[key=value,...]``. Falls back to ``$ASSAY_IMPL``, then ``builtin``.
-- ``--assay-profile quick|ci|thorough`` — how much to check (``assay.conformance.sizes``) and the Hypothesis
-  settings of the same name (``assay.core.profiles``).
+- ``--assay-profile quick|ci|thorough`` — how much to check (each domain's size row, ``Domain.sizes``) and the
+  Hypothesis settings of the same name (``assay.core.profiles``).
 - ``--assay-report PATH`` — write the JSON report (``assay.conformance.report``).
-- ``--assay-skips FILE`` / ``--assay-xfails FILE`` — test-id prefixes, one per line, ``#`` starts a comment; ids
-  may be given relative to the package (``test_so3_harmonics.py::test_values``) or as full node ids. A line that
-  matches no collected test gives a warning.
+- ``--assay-skips FILE`` / ``--assay-xfails FILE`` — test ids, one per line, ``#`` starts a comment. An id names a
+  test case exactly (``so3/test_so3_harmonics.py::test_spherical_harmonics_values[l=1]``), every case of a test
+  (``...::test_spherical_harmonics_values``) or every test of a chapter (``so3/test_so3_harmonics.py``); ids are
+  relative to the ``assay/conformance`` package, whatever pytest's rootdir (the folder may be left out: chapter
+  file names are unique). A line that matches no collected test gives a warning.
 
 Importing this module is cheap: it imports pytest and the standard library only; the adapter (and torch, e3nn…)
 is loaded when a conformance test first needs it, or for the report header when an implementation is named
@@ -99,9 +101,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "assay_capability(name=None, *, param=None, degree=None): a conformance test of capability `name` (or "
+        "assay_capability(name=None, *, param=None, limits=None): a conformance test of capability `name` (or "
         "of the capability named by the parameter `param`); skipped as 'not provided by <impl>' when the "
-        "implementation does not provide it, or not at the degree given by the parameter `degree`",
+        "implementation does not provide it, or when a parameter is outside a limit it declares (`limits` maps a "
+        "quantity such as 'degree' to the name of the parameter that holds it)",
     )
     option = config.getoption("assay_impl")
     env = os.environ.get(_IMPL_ENV)
@@ -152,6 +155,12 @@ def pytest_report_header(config: pytest.Config) -> list[str] | None:
 
 # -- skips and xfails files ----------------------------------------------------------------------------------
 
+def _absolute(config: pytest.Config, path: str) -> Path:
+    """A path given on the command line, relative to the directory pytest was started in (not its rootdir)."""
+    file = Path(path)
+    return file if file.is_absolute() else Path(config.invocation_params.dir) / file
+
+
 def read_id_file(path: str | os.PathLike) -> list[str]:
     """The test-id prefixes listed in ``path``: one per line, ``#`` starts a comment, blank lines ignored."""
     file = Path(path)
@@ -165,15 +174,17 @@ def read_id_file(path: str | os.PathLike) -> list[str]:
     return ids
 
 
-def _matches(item: pytest.Item, prefix: str) -> bool:
-    """``prefix`` matches the node id, or the node id with leading directories removed (ids are relative to
-    whichever rootdir pytest chose, so ``test_so3_harmonics.py::test_values`` must match
-    ``assay/conformance/test_so3_harmonics.py::test_values[3]``)."""
-    nodeid = item.nodeid.replace("\\", "/")
-    prefix = prefix.replace("\\", "/")
-    path = nodeid.split("::", 1)[0]
-    starts = [0] + [i + 1 for i, char in enumerate(path) if char == "/"]
-    return any(nodeid.startswith(prefix, start) for start in starts)
+def _matches(item: pytest.Item, wanted: str) -> bool:
+    """``wanted`` names this test case exactly, the test (all its cases) or its chapter file; both are compared
+    relative to the ``assay/conformance`` package (:func:`~assay.conformance.report.canonical_id`), and a chapter
+    file may be named without its domain folder."""
+    from assay.conformance.report import canonical_id
+
+    nodeid = canonical_id(item.nodeid)
+    wanted = canonical_id(wanted.strip())
+    candidates = {nodeid, nodeid.split("[", 1)[0], nodeid.split("::", 1)[0]}
+    short = {c.split("/", 1)[1] if "/" in c.split("::", 1)[0] else c for c in candidates}
+    return wanted in candidates or wanted in short
 
 
 def _apply_id_file(config: pytest.Config, items: list[pytest.Item], option: str, make_marker: Any) -> None:
@@ -181,7 +192,7 @@ def _apply_id_file(config: pytest.Config, items: list[pytest.Item], option: str,
     if not path:
         return
     flag = "--" + option.replace("_", "-")
-    for prefix in read_id_file(path):
+    for prefix in read_id_file(_absolute(config, path)):
         hit = False
         for item in items:
             if _matches(item, prefix):
@@ -218,7 +229,17 @@ def _marked_capability(item: pytest.Item, marker: Any) -> str | None:
     return None
 
 
+def _case_quantities(item: pytest.Item, marker: Any) -> dict[str, Any]:
+    """The quantities of a test case named by the marker's ``limits`` (quantity → parameter name)."""
+    callspec = getattr(item, "callspec", None)
+    if callspec is None:
+        return {}
+    return {quantity: callspec.params[param] for quantity, param in (marker.kwargs.get("limits") or {}).items()
+            if param in callspec.params}
+
+
 def _not_provided_reason(adapter: Any, item: pytest.Item, marker: Any) -> str | None:
+    from assay.conformance.registry import limit_violation
     from assay.conformance.report import NOT_PROVIDED_PREFIX
 
     capability = _marked_capability(item, marker)
@@ -227,15 +248,10 @@ def _not_provided_reason(adapter: Any, item: pytest.Item, marker: Any) -> str | 
         return None
     if capability not in capabilities:
         return f"{NOT_PROVIDED_PREFIX}{adapter.name}: {capability}"
-    degree_param = marker.kwargs.get("degree")
-    callspec = getattr(item, "callspec", None)
-    if degree_param and callspec is not None and degree_param in callspec.params:
-        degree = callspec.params[degree_param]
-        degree = max(degree) if isinstance(degree, (tuple, list)) else degree
-        max_degree = capabilities[capability].limits.get("max_degree")
-        if max_degree is not None and degree > max_degree:
-            return (f"{NOT_PROVIDED_PREFIX}{adapter.name}: {capability} at degree {degree} "
-                    f"(max degree {max_degree})")
+    declared = dict(capabilities[capability].limits)
+    violation = limit_violation(capability, declared, _case_quantities(item, marker))
+    if violation:
+        return f"{NOT_PROVIDED_PREFIX}{adapter.name}: {capability} at {violation}"
     return None
 
 
@@ -254,6 +270,19 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         pytest.skip(reason)
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: Any):
+    """An exception other than a failed check (an adapter that raises, a wrong type) is recorded as an error with
+    its text, so the report and the matrix say ``error: ValueError: …`` instead of an empty failure."""
+    outcome = yield
+    report = outcome.get_result()
+    if call.when != "call" or call.excinfo is None or item.get_closest_marker("assay_capability") is None:
+        return
+    if not call.excinfo.errisinstance((AssertionError, pytest.skip.Exception, pytest.xfail.Exception)):
+        text = f"{call.excinfo.typename}: {call.excinfo.value}"
+        report.user_properties.append(("assay_error", text[:2000]))
+
+
 # -- fixtures (none autouse) -----------------------------------------------------------------------------------
 
 @pytest.fixture(scope="session")
@@ -268,12 +297,12 @@ def assay_adapter(request: pytest.FixtureRequest) -> Any:
     return adapter
 
 
-@pytest.fixture(scope="session")
-def assay_sizes(request: pytest.FixtureRequest) -> dict[str, int]:
-    """The size row (degrees, points, rotations) of the active conformance profile."""
+@pytest.fixture
+def assay_sizes(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """The size row of the active conformance profile for the domain of this test's chapter."""
     from assay.conformance.sizes import sizes
 
-    return sizes(_state(request.config).profile)
+    return sizes(_state(request.config).profile, _domain_of_path(request.node.path))
 
 
 @pytest.fixture
@@ -284,11 +313,17 @@ def assay_check(request: pytest.FixtureRequest, assay_adapter: Any) -> Any:
     return Checker(request.node, assay_adapter)
 
 
-def profile_sizes(config: pytest.Config) -> dict[str, int]:
-    """The size row for use in ``pytest_generate_tests`` of a conformance module."""
+def _domain_of_path(path: Any) -> str:
+    """The domain of a chapter: the folder under ``assay/conformance`` it lives in."""
+    return Path(str(path)).parent.name
+
+
+def profile_sizes(metafunc: pytest.Metafunc) -> dict[str, Any]:
+    """The size row of the active profile for the chapter being collected (for ``pytest_generate_tests``)."""
     from assay.conformance.sizes import sizes
 
-    return sizes(_state(config).profile if _STATE in config.stash else None)
+    config = metafunc.config
+    return sizes(_state(config).profile if _STATE in config.stash else None, _domain_of_path(metafunc.definition.path))
 
 
 # -- results and report ----------------------------------------------------------------------------------------

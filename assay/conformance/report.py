@@ -39,6 +39,7 @@ __all__ = [
     "base_test_id",
     "canonical_id",
     "classify",
+    "domain_of_id",
     "load_report",
     "write_report",
 ]
@@ -48,17 +49,23 @@ NOT_PROVIDED_PREFIX = "not provided by "
 UNAVAILABLE_PREFIX = "implementation unavailable: "
 STATUSES = ("passed", "failed", "error", "not-provided", "unavailable", "skipped", "xfailed", "xpassed")
 
-_PACKAGE_PART = re.compile(r"^(?:.*/)?assay/conformance/")
+_PACKAGE_PART = re.compile(r"^(?:[^:\[]*/)?assay/conformance/")
 
 
 def canonical_id(nodeid: str) -> str:
-    """The node id relative to the ``assay/conformance`` package: ``test_so3_coupling.py::test_x[3]``."""
+    """The node id relative to the ``assay/conformance`` package: ``so3/test_so3_coupling.py::test_x[3]``."""
     return _PACKAGE_PART.sub("", nodeid.replace("\\", "/"))
 
 
 def base_test_id(nodeid: str) -> str:
-    """The test without its parameters: ``test_so3_coupling.py::test_x``."""
+    """The test without its parameters: ``so3/test_so3_coupling.py::test_x``."""
     return canonical_id(nodeid).split("[", 1)[0]
+
+
+def domain_of_id(test_id: str) -> str:
+    """The domain folder of a canonical test id (``so3/test_x.py::t`` → ``so3``); ``""`` for a test outside one."""
+    path = canonical_id(test_id).split("::", 1)[0]
+    return path.split("/", 1)[0] if "/" in path else ""
 
 
 def _skip_reason(report: Any) -> str:
@@ -70,14 +77,31 @@ def _skip_reason(report: Any) -> str:
     return reason[len("Skipped: "):] if reason.startswith("Skipped: ") else reason
 
 
+def _failure_reason(report: Any) -> str:
+    """The first lines of a failure: the contract message (measured vs bound, worst input) without the snippet."""
+    crash = getattr(getattr(report, "longrepr", None), "reprcrash", None)
+    text = str(getattr(crash, "message", "") or report.longrepr or "")
+    for prefix in ("assay.conformance.measure.ConformanceFailure: ", "ConformanceFailure: ", "AssertionError: "):
+        if text.startswith(prefix):
+            text = text[len(prefix):]
+    return text.split("\n  reproduce in a fresh Python:", 1)[0][:2000]
+
+
 def classify(report: Any) -> tuple[str, str] | None:
-    """``(status, reason)`` of a test phase report, or ``None`` for a phase that does not decide the status."""
+    """``(status, reason)`` of a test phase report, or ``None`` for a phase that does not decide the status.
+
+    A call that raised something other than a failed check (the adapter raised, returned the wrong type…) is an
+    ``error`` with the exception's text; a failed check is ``failed`` with the first lines of its message.
+    """
     wasxfail = getattr(report, "wasxfail", None)
     if report.when == "call":
         if report.passed:
             return ("xpassed", str(wasxfail)) if wasxfail is not None else ("passed", "")
         if report.failed:
-            return "failed", ""
+            error = next((v for k, v in getattr(report, "user_properties", ()) or () if k == "assay_error"), None)
+            if error is not None:
+                return "error", str(error)
+            return "failed", _failure_reason(report)
     if report.skipped:
         if wasxfail is not None:
             return "xfailed", str(wasxfail)

@@ -1,31 +1,28 @@
-"""How much each conformance profile checks (degrees, number of points and rotations).
+"""How much each conformance profile checks, per domain (degrees, points, rotations, deep probes…).
 
-``--assay-profile`` picks a row; the Hypothesis settings of the same name (``assay.core.profiles``) are loaded too.
-Without the option the ``ci`` row is used and the Hypothesis settings are left as they are.
+Each domain declares its rows (``Domain.sizes``: ``quick``, ``ci``, ``thorough``); ``--assay-profile`` picks a
+row, and the Hypothesis settings of the same name (``assay.core.profiles``) are loaded too. Without the option the
+``ci`` row is used.
 """
 
 from __future__ import annotations
 
-__all__ = ["DEFAULT_PROFILE", "SIZES", "sizes"]
+from typing import Any
+
+__all__ = ["DEFAULT_PROFILE", "PROFILES", "sizes"]
 
 DEFAULT_PROFILE = "ci"
-
-SIZES: dict[str, dict[str, int]] = {
-    # twice_j_max: CG/3j up to j = twice_j_max/2 (half-integers included); gaunt_l_max: Gaunt and real Gaunt;
-    # tensor_l_max: real coupling tensors; sh_l_max: spherical harmonics; d_l_max: Wigner D; gtp_l_max: the
-    # Gaunt tensor product inputs; points: sample points on the sphere; rotations: sample rotations.
-    "quick": {"twice_j_max": 4, "gaunt_l_max": 2, "tensor_l_max": 2, "sh_l_max": 6, "d_l_max": 4,
-              "gtp_l_max": 2, "points": 6, "rotations": 2},
-    "ci": {"twice_j_max": 6, "gaunt_l_max": 3, "tensor_l_max": 3, "sh_l_max": 16, "d_l_max": 8,
-           "gtp_l_max": 3, "points": 12, "rotations": 3},
-    "thorough": {"twice_j_max": 10, "gaunt_l_max": 5, "tensor_l_max": 4, "sh_l_max": 20, "d_l_max": 14,
-                 "gtp_l_max": 5, "points": 60, "rotations": 10},
-}
+PROFILES = ("quick", "ci", "thorough")
 
 
-def sizes(profile: str | None) -> dict[str, int]:
-    """The size row of ``profile`` (``None`` → ``ci``)."""
+def sizes(profile: str | None, domain: str) -> dict[str, Any]:
+    """The size row of ``profile`` (``None`` → ``ci``) for ``domain``."""
+    from assay.conformance.registry import domains
+
     name = profile or DEFAULT_PROFILE
-    if name not in SIZES:
-        raise ValueError(f"profile must be one of {', '.join(SIZES)}; got {name!r}")
-    return SIZES[name]
+    if name not in PROFILES:
+        raise ValueError(f"profile must be one of {', '.join(PROFILES)}; got {name!r}")
+    registered = domains()
+    if domain not in registered:
+        raise ValueError(f"domain must be one of {', '.join(registered)}; got {domain!r}")
+    return dict(registered[domain].sizes.get(name, {}))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Convention", "default", "get", "kinds", "names", "register", "resolve"]
+__all__ = ["Convention", "default", "default_name", "get", "kinds", "names", "register", "resolve"]
 
 
 @dataclass(frozen=True)
@@ -83,3 +83,8 @@ def default(kind: str) -> Convention:
         if convention.default:
             return convention
     raise ValueError(f"kind {kind!r} has no default convention")
+
+
+def default_name(kind: str) -> str:
+    """The canonical name of the default convention of ``kind`` (the one source of every default)."""
+    return default(kind).name

@@ -74,7 +74,7 @@ def test_square(assay_adapter, assay_check):
                       reproduce=f"print({assay_adapter.spec!r}, {summary.worst_input})")
 
 
-@pytest.mark.assay_capability("demo.power", degree="n")
+@pytest.mark.assay_capability("demo.power", limits={"degree": "n"})
 @pytest.mark.parametrize("n", [2, 3, 4])
 def test_power(assay_adapter, assay_check, n):
     power = assay_adapter.get("demo.power")

@@ -19,7 +19,7 @@ def test_fingerprint_prints_words(capsys):
 def test_fingerprint_json(capsys):
     assert main(["fingerprint", "--impl", "e3nn", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["matches"]["spherical harmonics"]["convention"]["so3.polar_axis"] == "y"
+    assert data["so3"]["matches"]["spherical harmonics"]["convention"]["so3.polar_axis"] == "y"
 
 
 def test_fingerprint_of_an_unknown_implementation_fails():

@@ -18,7 +18,7 @@ def test_worked_example_adapter_passes_its_chapter(tmp_path):
     code = re.findall(r"```python\n(.*?)```", DOC.read_text(), re.S)[0]
     (tmp_path / "scipy_adapter.py").write_text(code)
     report = tmp_path / "report.json"
-    command = [sys.executable, "-m", "pytest", "--pyargs", "assay.conformance.test_so3_harmonics", *_plugin_args(),
+    command = [sys.executable, "-m", "pytest", "--pyargs", "assay.conformance.so3.test_so3_harmonics", *_plugin_args(),
                "--assay-impl=scipy_adapter:ScipyAdapter", "--assay-profile=quick", f"--assay-report={report}",
                "-q", "-p", "no:cacheprovider"]
     result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False,

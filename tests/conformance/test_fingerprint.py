@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assay.conformance.fingerprint import fingerprint
+from assay.conformance.so3.fingerprint import fingerprint
 
 
 def _sh(spec: str):

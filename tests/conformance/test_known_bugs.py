@@ -16,10 +16,10 @@ import pytest
 from assay.cli import _plugin_args
 
 RUNS = {
-    "buggy-real-gaunt-sign": "assay.conformance.test_so3_gaunt",
-    "buggy-sh-negative-m": "assay.conformance.test_so3_harmonics",
-    "buggy-coupling-float32": "assay.conformance.test_so3_coupling_tensors",
-    "buggy-wigner-d-swapped": "assay.conformance.test_so3_wigner",
+    "buggy-real-gaunt-sign": "assay.conformance.so3.test_so3_gaunt",
+    "buggy-sh-negative-m": "assay.conformance.so3.test_so3_harmonics",
+    "buggy-coupling-float32": "assay.conformance.so3.test_so3_coupling_tensors",
+    "buggy-wigner-d-swapped": "assay.conformance.so3.test_so3_wigner",
 }
 
 
@@ -65,8 +65,8 @@ def test_negative_m_sign_flip_is_caught_by_values_not_by_normalization(reports):
     assert "failed" in statuses["test_spherical_harmonics_values"]
     assert statuses["test_spherical_harmonics_normalization"] == {"passed"}
     by_id = {t["id"]: t for t in report["tests"]}
-    assert by_id["test_so3_harmonics.py::test_spherical_harmonics_values[l=0]"]["status"] == "passed"
-    assert by_id["test_so3_harmonics.py::test_spherical_harmonics_values[l=1]"]["status"] == "failed"
+    assert by_id["so3/test_so3_harmonics.py::test_spherical_harmonics_values[l=0]"]["status"] == "passed"
+    assert by_id["so3/test_so3_harmonics.py::test_spherical_harmonics_values[l=1]"]["status"] == "failed"
 
 
 def test_float32_coupling_tensors_are_caught_by_values_and_equivariance(reports):
@@ -89,8 +89,8 @@ def test_swapped_euler_angles_are_caught_but_stay_unitary(reports):
 
 def test_correct_builtin_passes_the_same_chapters(tmp_path):
     path = tmp_path / "builtin.json"
-    command = [sys.executable, "-m", "pytest", "--pyargs", "assay.conformance.test_so3_gaunt",
-               "assay.conformance.test_so3_harmonics", *_plugin_args(), "--assay-impl=builtin",
+    command = [sys.executable, "-m", "pytest", "--pyargs", "assay.conformance.so3.test_so3_gaunt",
+               "assay.conformance.so3.test_so3_harmonics", *_plugin_args(), "--assay-impl=builtin",
                "--assay-profile=quick", f"--assay-report={path}", "-q", "-p", "no:cacheprovider",
                "-k", "real_gaunt_values or spherical_harmonics"]
     result = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)

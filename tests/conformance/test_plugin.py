@@ -17,7 +17,7 @@ def test_provided_capability_passes_and_missing_one_is_not_provided(demo, tmp_pa
         "assay: implementation demo-good 1.2.3 (spec 'demo_adapters:Good', device cpu, dtype float64)*",
         "*assay conformance: demo-good*",
         "3 passed, 2 not-provided",
-        "*not provided by demo-good: demo.power at degree 4 (max degree 3)",
+        "*not provided by demo-good: demo.power at degree 4 (declared max_degree=3)",
         "*not provided by demo-good: demo.cube",
     ])
     report = json.loads(report_path.read_text())
@@ -30,7 +30,7 @@ def test_provided_capability_passes_and_missing_one_is_not_provided(demo, tmp_pa
     by_id = {test["id"]: test for test in report["tests"]}
     assert by_id["test_demo.py::test_cube"]["status"] == "not-provided"
     assert by_id["test_demo.py::test_power[4]"]["status"] == "not-provided"
-    assert "max degree 3" in by_id["test_demo.py::test_power[4]"]["reason"]
+    assert "declared max_degree=3" in by_id["test_demo.py::test_power[4]"]["reason"]
     square = by_id["test_demo.py::test_square"]
     assert square["status"] == "passed"
     assert square["max_error"] == 0.0

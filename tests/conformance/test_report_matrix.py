@@ -12,9 +12,9 @@ from assay.conformance.report import FORMAT, base_test_id, canonical_id, classif
 
 
 def test_ids_relative_to_the_package():
-    nodeid = "../site-packages/assay/conformance/test_so3_harmonics.py::test_spherical_harmonics_values[l=3]"
-    assert canonical_id(nodeid) == "test_so3_harmonics.py::test_spherical_harmonics_values[l=3]"
-    assert base_test_id(nodeid) == "test_so3_harmonics.py::test_spherical_harmonics_values"
+    nodeid = "../site-packages/assay/conformance/so3/test_so3_harmonics.py::test_spherical_harmonics_values[l=3]"
+    assert canonical_id(nodeid) == "so3/test_so3_harmonics.py::test_spherical_harmonics_values[l=3]"
+    assert base_test_id(nodeid) == "so3/test_so3_harmonics.py::test_spherical_harmonics_values"
 
 
 def _report(when, outcome, longrepr=None, wasxfail=None):
@@ -47,7 +47,7 @@ def _synthetic(spec, entries):
 
 
 def test_matrix_cells_aggregate_parametrized_cases():
-    sh = "test_so3_harmonics.py::test_spherical_harmonics_values"
+    sh = "so3/test_so3_harmonics.py::test_spherical_harmonics_values"
     full = _synthetic("a", [_entry(sh, "so3.spherical_harmonics", "passed", 3.0, 256)] * 3)
     partial = _synthetic("b", [_entry(sh, "so3.spherical_harmonics", "passed", 5.0, 256),
                                _entry(sh, "so3.spherical_harmonics", "not-provided")])

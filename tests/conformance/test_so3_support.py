@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import sympy
 
-from assay.conformance.so3_support import (
+from assay.conformance.so3.support import (
     exact_or_none,
     from_default_real,
     measure_scalars,

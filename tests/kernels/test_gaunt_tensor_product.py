@@ -84,10 +84,10 @@ def test_routes_agree_at_larger_degrees(lmax):
 
 @pytest.mark.parametrize("method", ROUTES)
 def test_equivariance_under_random_rotations(method):
-    from assay.kernels.so3.wigner import wigner_D
+    from assay.kernels.so3.wigner import wigner_D_from_matrix
 
     def d_fn(l, R):
-        return wigner_D(l, torch.from_numpy(R), polar_axis="y")
+        return wigner_D_from_matrix(l, torch.from_numpy(R), polar_axis="y")
 
     summary = equivariance_error(_adapter(method), 3, 4, rotations=3, seed=5, d_fn=d_fn)
     assert summary.max <= FLOAT64_BOUND, str(summary)

@@ -23,14 +23,14 @@ from assay.kernels.so3 import wigner as kernel
 from assay.kernels.so3.harmonics import spherical_harmonics
 from assay.kernels.so3.wigner import (
     rotation_from_angles,
-    wigner_D,
     wigner_D_block_diagonal,
     wigner_D_blocks,
     wigner_D_from_angles,
+    wigner_D_from_matrix,
 )
 from assay.reference.so3.rotations import matrix_from_euler
 from assay.reference.so3.wigner import wigner_D as reference_D_from_angles
-from assay.reference.so3.wigner import wigner_D_from_matrix
+from assay.reference.so3.wigner import wigner_D_from_matrix as reference_D_from_matrix
 
 FLOAT64_BOUND = 1e-13
 REFERENCE_DPS = 30
@@ -54,7 +54,7 @@ def rotation(angles: tuple) -> np.ndarray:
 
 @cache
 def reference(l: int, angles: tuple, polar_axis: str = "z") -> np.ndarray:
-    values = wigner_D_from_matrix(l, rotation(angles), basis="real", polar_axis=polar_axis, dps=REFERENCE_DPS)
+    values = reference_D_from_matrix(l, rotation(angles), basis="real", polar_axis=polar_axis, dps=REFERENCE_DPS)
     return values.astype(np.float64)
 
 
@@ -89,7 +89,7 @@ def test_float32_against_reference():
         for i, angles in enumerate(ANGLES):
             # the reference at the float32 input matrix, exactly (orthogonal only to float32 rounding)
             exact_input = matrices[i].float().double().numpy()
-            expected = wigner_D_from_matrix(l, exact_input, basis="real", atol=1e-6,
+            expected = reference_D_from_matrix(l, exact_input, basis="real", atol=1e-6,
                                             dps=REFERENCE_DPS).astype(np.float64)
             error = np.abs(blocks[l][i].double().numpy() - expected).max()
             assert error <= (l + 1) * 2.0**-23, f"l = {l}, angles {angles}: {error:.3g}"
@@ -181,12 +181,12 @@ def test_block_diagonal_layout_and_batch_shape():
     assert D.shape == (2, 3, 16, 16)
     for l in range(4):
         block = slice(l * l, (l + 1) ** 2)
-        assert torch.equal(D[..., block, block], wigner_D(l, matrices))
+        assert torch.equal(D[..., block, block], wigner_D_from_matrix(l, matrices))
         outside = D[..., block, :].clone()
         outside[..., block] = 0
         assert torch.all(outside == 0)
-    assert wigner_D(0, matrices).shape == (2, 3, 1, 1)
-    assert wigner_D(2, matrices.float()).dtype == torch.float32
+    assert wigner_D_from_matrix(0, matrices).shape == (2, 3, 1, 1)
+    assert wigner_D_from_matrix(2, matrices.float()).dtype == torch.float32
 
 
 def test_gradcheck_including_gimbal_lock():
@@ -194,7 +194,7 @@ def test_gradcheck_including_gimbal_lock():
     locked = torch.tensor(np.stack([rotation(ANGLES[3]), np.eye(3)]), requires_grad=True)  # β = 0, identity
     for matrices in (generic, locked):
         assert torch.autograd.gradcheck(lambda R: wigner_D_block_diagonal(3, R), (matrices,))
-    sparse_step = lambda R: kernel._step_sparse(3, R, wigner_D(2, R))  # noqa: E731
+    sparse_step = lambda R: kernel._step_sparse(3, R, wigner_D_from_matrix(2, R))  # noqa: E731
     assert torch.autograd.gradcheck(sparse_step, (generic[None],), fast_mode=True)
     angles = [torch.tensor(a, dtype=torch.float64, requires_grad=True) for a in ANGLES[0]]
     assert torch.autograd.gradcheck(lambda a, b, c: wigner_D_from_angles(3, a, b, c, euler="e3nn_yxy"), angles,
@@ -204,15 +204,15 @@ def test_gradcheck_including_gimbal_lock():
 def test_bad_input_is_refused():
     R = torch.eye(3)
     with pytest.raises(ValueError, match="l"):
-        wigner_D(-1, R)
+        wigner_D_from_matrix(-1, R)
     with pytest.raises(TypeError, match="R"):
-        wigner_D(2, np.eye(3))
+        wigner_D_from_matrix(2, np.eye(3))
     with pytest.raises(TypeError, match="R"):
-        wigner_D(2, torch.eye(3, dtype=torch.int64))
+        wigner_D_from_matrix(2, torch.eye(3, dtype=torch.int64))
     with pytest.raises(ValueError, match="R"):
-        wigner_D(2, torch.eye(4))
+        wigner_D_from_matrix(2, torch.eye(4))
     with pytest.raises(ValueError, match="polar_axis"):
-        wigner_D(2, R, polar_axis="x")
+        wigner_D_from_matrix(2, R, polar_axis="x")
     with pytest.raises(ValueError, match="euler"):
         rotation_from_angles(0.1, 0.2, 0.3, euler="xyz")
     with pytest.raises(TypeError, match="beta"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-import assay.conformance.test_optics as suite
+import assay.conformance.optics.test_optics_laws as suite
 from assay.conformance.adapters.optics_lenses import LensesAdapter
 from assay.conformance.adapters.optics_torch_checkpoint import TorchCheckpointAdapter
 from assay.properties.optics import LawCase
@@ -91,7 +91,7 @@ def test_the_plugin_reports_the_broken_equation(pytester: pytest.Pytester) -> No
     pytest.importorskip("lenses")
     pytester.makepyfile(buggy_lenses=BUGGY)
     result = pytester.runpytest_subprocess(
-        "-p", "no:cacheprovider", "--pyargs", "assay.conformance.test_optics",
+        "-p", "no:cacheprovider", "--pyargs", "assay.conformance.optics.test_optics_laws",
         "--assay-impl", "buggy_lenses:SwappedSetter", "-k", "declare",
     )
     result.assert_outcomes(failed=1)

@@ -116,7 +116,8 @@ def test_random_rotations_are_uniform():
     # Haar measure on SO(3): the rotation angle ω has density (1 − cos ω)/π, so E[cos ω] = −1/2 and
     # E[trace R] = 1 + 2 E[cos ω] = 0; each column is uniform on S², so E[R_33²] = 1/3. Over 4000 seeded draws the
     # standard errors are ≈ 0.016 and 0.004; the bounds are ≈ 4.5 and 5 standard errors (a fixed seed set: no flakes)
-    from assay.properties.so3.strategies import _quaternion_from_seed, _quaternion_to_matrix
+    from assay.properties.so3.strategies import _quaternion_from_seed
+    from assay.reference.so3.rotations import rotation_matrix_from_quaternion as _quaternion_to_matrix
 
     mats = np.stack([_quaternion_to_matrix(_quaternion_from_seed(seed)) for seed in range(4000)])
     assert abs(np.mean(np.trace(mats, axis1=1, axis2=2))) < 0.07
@@ -230,7 +231,8 @@ def test_equivariance_under_o3_and_in_the_complex_basis(l, element, points):
 
 def test_wigner_checks_catch_errors():
     rng = np.random.default_rng(11)
-    from assay.properties.so3.strategies import _quaternion_from_seed, _quaternion_to_matrix
+    from assay.properties.so3.strategies import _quaternion_from_seed
+    from assay.reference.so3.rotations import rotation_matrix_from_quaternion as _quaternion_to_matrix
 
     r1, r2 = _quaternion_to_matrix(_quaternion_from_seed(1)), _quaternion_to_matrix(_quaternion_from_seed(2))
     points = rng.standard_normal((6, 3))
@@ -279,7 +281,8 @@ def test_checks_on_e3nn():
     torch.set_default_dtype(torch.float64)
     try:
         assert sh_orthonormality_error(sh, 12, "component") <= GOOD
-        from assay.properties.so3.strategies import _quaternion_from_seed, _quaternion_to_matrix
+        from assay.properties.so3.strategies import _quaternion_from_seed
+        from assay.reference.so3.rotations import rotation_matrix_from_quaternion as _quaternion_to_matrix
 
         rotation = _quaternion_to_matrix(_quaternion_from_seed(7))
         points, _ = sphere_quadrature(6)

@@ -11,11 +11,12 @@ Importing this package is cheap: the registered adapters are imported only when 
 from __future__ import annotations
 
 import importlib
+import os
 import re
+import sys
 from typing import Any
 
 from assay.conformance.adapters.protocol import (
-    SO3_CAPABILITIES,
     Adapter,
     AdapterProtocol,
     AdapterUnavailable,
@@ -25,7 +26,6 @@ from assay.conformance.adapters.protocol import (
 
 __all__ = [
     "REGISTRY",
-    "SO3_CAPABILITIES",
     "Adapter",
     "AdapterProtocol",
     "AdapterUnavailable",
@@ -47,6 +47,28 @@ REGISTRY: dict[str, str] = {
     "buggy-sh-negative-m": "assay.conformance.adapters.buggy:NegativeMSignFlip",
     "buggy-coupling-float32": "assay.conformance.adapters.buggy:Float32CouplingTensors",
     "buggy-wigner-d-swapped": "assay.conformance.adapters.buggy:SwappedEulerWignerD",
+    # so3 peers (optional extras)
+    "sphericart": "assay.conformance.adapters.sphericart:SphericartAdapter",
+    "sphericart-torch": "assay.conformance.adapters.sphericart:SphericartTorchAdapter",
+    "wigners": "assay.conformance.adapters.wigners:WignersAdapter",
+    "pywigxjpf": "assay.conformance.adapters.pywigxjpf:PywigxjpfAdapter",
+    "spherical": "assay.conformance.adapters.spherical:SphericalAdapter",
+    "e3nn-tensor-product": "assay.conformance.adapters.e3nn:E3nnTensorProductAdapter",
+    # frames
+    "frame-averaging-pytorch": "assay.conformance.adapters.frame_averaging_pytorch:FrameAveragingPytorchAdapter",
+    "buggy-frames-sum-sign": "assay.conformance.adapters.buggy_frames:SumSignFrames",
+    "buggy-frames-no-centroid": "assay.conformance.adapters.buggy_frames:CentroidNotRestored",
+    "buggy-frames-left-handed": "assay.conformance.adapters.buggy_frames:LeftHandedThirdAxis",
+    # bridges
+    "pot": "assay.conformance.adapters.pot:PotAdapter",
+    "torchcfm": "assay.conformance.adapters.torchcfm:TorchCfmAdapter",
+    "buggy-bridges-no-sqrt-noise": "assay.conformance.adapters.buggy_bridges:BridgeNoiseWithoutSqrt",
+    "buggy-bridges-eps-times-2": "assay.conformance.adapters.buggy_bridges:EpsilonOffByTwo",
+    # spectral
+    "gpytorch": "assay.conformance.adapters.gpytorch:GpytorchAdapter",
+    "buggy-spectral-abs-derivative": "assay.conformance.adapters.buggy_spectral:DerivativeThroughAbs",
+    "buggy-spectral-double-prior": "assay.conformance.adapters.buggy_spectral:DoubleCountedLogWeightPrior",
+    "buggy-spectral-per-factor-jitter": "assay.conformance.adapters.buggy_spectral:PerFactorJitter",
 }
 
 _SPEC = re.compile(r"^\s*(?P<target>[^\[\]\s]+)\s*(?:\[(?P<options>[^\[\]]*)\])?\s*$")
@@ -77,10 +99,26 @@ def parse_spec(spec: str) -> tuple[str, dict[str, str]]:
     return match.group("target"), options
 
 
+def _import(module_name: str) -> Any:
+    """Import ``module_name``; a module that is not found is looked for in the current directory too, so a
+    ``module:object`` spec resolves the same way in ``assay conformance``, ``assay matrix``, ``assay fingerprint``,
+    plain ``pytest`` and a reproduction snippet run from the same directory."""
+    try:
+        return importlib.import_module(module_name)
+    except ModuleNotFoundError as error:
+        top = module_name.split(".")[0]
+        here = os.getcwd()
+        if error.name != top or here in sys.path or not (
+                os.path.isfile(os.path.join(here, top + ".py")) or os.path.isdir(os.path.join(here, top))):
+            raise
+        sys.path.insert(0, here)
+        return importlib.import_module(module_name)
+
+
 def _resolve_target(target: str) -> Any:
     module_name, sep, attribute = target.partition(":")
     try:
-        module = importlib.import_module(module_name)
+        module = _import(module_name)
     except ModuleNotFoundError as error:
         if error.name is not None and module_name.startswith(error.name) and target not in REGISTRY.values():
             raise ValueError(
@@ -121,6 +159,10 @@ def load_adapter(spec: str, **overrides: str) -> AdapterProtocol:
             f"{spec!r} did not produce an adapter: it needs name, version, device, dtype, conventions, "
             f"capabilities() and get(); got {type(adapter).__name__}"
         )
+    from assay.conformance.registry import check_declared_limits
+
+    for name, declared in adapter.capabilities().items():
+        check_declared_limits(name, dict(getattr(declared, "limits", {}) or {}))
     try:
         adapter.spec = spec
     except AttributeError:  # a read-only adapter object; snippets then use the original spec string

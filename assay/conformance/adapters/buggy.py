@@ -1,6 +1,6 @@
 """Adapters that carry known, real-world bugs — the suite must flag each one, by the right property.
 
-Each wraps the ``builtin`` adapter and breaks exactly one thing, and provides only the capability it breaks:
+Each wraps the so3 builtin adapter and breaks exactly one thing, and provides only the capability it breaks:
 
 - ``buggy-real-gaunt-sign`` (:class:`RealGauntSignBug`) — the symptom of sympy's ``real_gaunt`` before late
   2024 (sympy issue 25321, fixed by PR 27167): coefficients with two negative orders came out with the wrong sign,
@@ -21,14 +21,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from assay.conformance.adapters.builtin import BuiltinAdapter
 from assay.conformance.adapters.protocol import Capability
+from assay.conformance.so3.builtin import So3Builtin
 
 __all__ = ["Float32CouplingTensors", "NegativeMSignFlip", "RealGauntSignBug", "SwappedEulerWignerD"]
 
 
-class _OneCapability(BuiltinAdapter):
-    """The builtin adapter reduced to one (broken) capability."""
+class _OneCapability(So3Builtin):
+    """The so3 builtin adapter reduced to one (broken) capability."""
 
     capability_name = ""
     bug = ""

@@ -23,7 +23,10 @@ The easy way to write one is to subclass :class:`Adapter` and mark methods with 
         def spherical_harmonics(self, l_max, xyz):
             ...
 
-The call signature of each so3 capability is documented in :data:`SO3_CAPABILITIES`.
+The call signature of each capability, the limits it admits (``max_degree``, ``integer_spins``, ``max_dimension``…)
+and the claims it may declare (``complexity``) are registered by its domain: see
+:func:`assay.conformance.registry.domains` and ``docs/adapters.md``. A limit or claim the capability does not admit
+is refused when the adapter's capabilities are listed.
 """
 
 from __future__ import annotations
@@ -33,32 +36,13 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
 __all__ = [
-    "SO3_CAPABILITIES",
     "Adapter",
     "AdapterProtocol",
     "AdapterUnavailable",
     "Capability",
+    "assay_version",
     "capability",
 ]
-
-#: The so3 capabilities the suite tests, with the call signature an adapter must provide.
-SO3_CAPABILITIES: dict[str, str] = {
-    "so3.clebsch_gordan": "f(j1, j2, j3, m1, m2, m3) -> ⟨j1 m1; j2 m2 | j3 m3⟩ (sympy argument order; half-integer "
-    "j allowed as Fraction); an exact value (SqrtRational, sympy, int, Fraction) or a float",
-    "so3.wigner_3j": "f(j1, j2, j3, m1, m2, m3) -> (j1 j2 j3; m1 m2 m3), exact or float",
-    "so3.gaunt": "f(l1, l2, l3, m1, m2, m3) -> ∫ Y_l1^m1 Y_l2^m2 Y_l3^m3 dΩ (complex SH, no conjugate), exact or float",
-    "so3.real_gaunt": "f(l1, l2, l3, m1, m2, m3) -> ∫ Y_l1m1 Y_l2m2 Y_l3m3 dΩ (real SH), exact or float",
-    "so3.coupling_tensor": "f(l1, l2, l3) -> array (2l1+1, 2l2+1, 2l3+1): the real invariant coupling tensor in the "
-    "adapter's SH basis (so3.polar_axis, so3.m_order) with the normalization conventions['so3.coupling']",
-    "so3.spherical_harmonics": "f(l_max, xyz) -> array (N, (l_max+1)**2): SH of degrees 0..l_max at the N unit "
-    "vectors xyz (float64 array (N, 3)), degree-major, m in the declared order, in the declared convention",
-    "so3.wigner_D": "f(l, alpha, beta, gamma) -> array (2l+1, 2l+1): D^l of the rotation with these Euler angles "
-    "(conventions['so3.euler']), in the adapter's SH basis, so that Y_l(R r) = D^l(R) Y_l(r)",
-    "so3.wigner_D_matrix": "f(l, R) -> array (2l+1, 2l+1): D^l of the 3x3 rotation matrix R, in the adapter's SH basis",
-    "so3.gaunt_tensor_product": "f(x, y, l_out) -> z: x ((L1+1)**2,), y ((L2+1)**2,) real SH coefficients in the "
-    "adapter's basis; z_{l3 m3} = Σ G(l1 m1, l2 m2, l3 m3) x_{l1 m1} y_{l2 m2} with the real Gaunt G, l3 ≤ l_out",
-}
-
 
 class AdapterUnavailable(RuntimeError):
     """Raised by an adapter factory when the library it wraps cannot be imported; the suite skips with the reason."""
@@ -66,7 +50,8 @@ class AdapterUnavailable(RuntimeError):
 
 @dataclass(frozen=True)
 class Capability:
-    """One provided capability: its name, the callable, and limits (e.g. ``{"max_degree": 12}``)."""
+    """One provided capability: its name, the callable, and its declared limits and claims (e.g.
+    ``{"max_degree": 12}``, ``{"integer_spins": True}``, ``{"complexity": "L^3"}``)."""
 
     name: str
     function: Callable[..., Any]
@@ -126,6 +111,16 @@ class Adapter:
                     found[cap_name] = Capability(cap_name, getattr(self, attribute), limits, note)
         return found
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        from assay.conformance.registry import check_declared_limits
+
+        for klass in cls.__mro__:
+            for value in vars(klass).values():
+                marker = getattr(value, "__assay_capability__", None)
+                if marker is not None:
+                    check_declared_limits(marker[0], marker[1])
+
     def provides(self, name: str) -> bool:
         return name in self.capabilities()
 
@@ -141,3 +136,13 @@ class Adapter:
 
     def __repr__(self) -> str:
         return f"<assay adapter {self.name} {self.version} ({self.dtype}, {self.device})>"
+
+
+def assay_version() -> str:
+    """The installed version of assay (``unknown`` when run from a source tree that is not installed)."""
+    try:
+        from importlib.metadata import version
+
+        return version("assay")
+    except Exception:
+        return "unknown"

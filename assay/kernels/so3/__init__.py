@@ -4,8 +4,8 @@ Every kernel follows its inputs' device and dtype (float32/float64, CPU/CUDA) an
 is e3nn's ``mul_ir`` flattening: degrees 0..L concatenated, ``m = −l..l`` within each degree (index ``l² + l + m``).
 
 - :func:`spherical_harmonics` — any degree, every basis, normalization, phase and polar axis (stable recurrence).
-- :func:`wigner_D`, :func:`wigner_D_blocks`, :func:`wigner_D_block_diagonal`, :func:`wigner_D_from_angles` — real
-  basis, ``Y(R r) = D(R) Y(r)``, by a coupling recursion (no matrix exponential).
+- :func:`wigner_D_from_matrix`, :func:`wigner_D_from_angles`, :func:`wigner_D_blocks`,
+  :func:`wigner_D_block_diagonal` — real basis, ``Y(R r) = D(R) Y(r)``, by a coupling recursion (no matrix exponential).
 - :func:`gaunt_tensor_product` — ``method="auto" | "fourier" | "s2grid" | "cg"``; ``auto`` picks the fastest route
   measured on CPU (sparse CG for L ≤ 2, the S² grid above). :func:`coupling_tensor_product` is the sparse
   Clebsch–Gordan baseline with every path, odd parity included.
@@ -17,10 +17,10 @@ from assay.kernels.so3.harmonics import harmonic_index, spherical_harmonics
 from assay.kernels.so3.s2grid import s2grid_gaunt_tensor_product
 from assay.kernels.so3.wigner import (
     rotation_from_angles,
-    wigner_D,
     wigner_D_block_diagonal,
     wigner_D_blocks,
     wigner_D_from_angles,
+    wigner_D_from_matrix,
 )
 
 __all__ = [
@@ -31,8 +31,8 @@ __all__ = [
     "s2grid_gaunt_tensor_product",
     "select_method",
     "spherical_harmonics",
-    "wigner_D",
     "wigner_D_block_diagonal",
     "wigner_D_blocks",
     "wigner_D_from_angles",
+    "wigner_D_from_matrix",
 ]

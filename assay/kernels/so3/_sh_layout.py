@@ -47,8 +47,10 @@ def check_layout(layout: str) -> str:
 
 
 def component_index(l: int, m: int) -> int:
-    """Position of ``(l, m)`` in a single-channel vector of all degrees: ``l² + l + m``."""
-    return l * l + l + m
+    """Position of ``(l, m)`` in a single-channel vector of all degrees (see ``harmonic_index``)."""
+    from assay.reference.so3.basis import harmonic_index
+
+    return harmonic_index(l, m)
 
 
 @cache

@@ -37,6 +37,7 @@ import numpy as np
 import torch
 
 from assay.core.exact import SqrtRational
+from assay.kernels.so3._fourier_tables import forward_matrices, i_power, to_device
 from assay.kernels.so3._sh_layout import (
     ProductInputs,
     check_product,
@@ -84,37 +85,6 @@ def fourier_grid_size(lmax1: int, lmax2: int, lmax_out: int) -> tuple[int, int]:
     return _next_fast_size(2 * total + 1), _next_fast_size(total + lmax_out + 1)
 
 
-def _i_power(power: int) -> tuple[int, int]:
-    return ((1, 0), (0, 1), (-1, 0), (0, -1))[power % 4]
-
-
-@lru_cache(maxsize=64)
-def _forward_matrices(lmax: int) -> np.ndarray:
-    """``M[k, row, (u, part)]`` (float64): ``[x_{l,k} | x_{l,−k}] ↦ [Re, Im] of G[u, k]`` for ``u = −L..L``.
-
-    ``G[u, k] = i^{−k} (P − iQ)``, ``P = Σ_l A x_{l,k}``, ``Q = Σ_l A x_{l,−k}``,
-    ``A = N_{l,k} r_{l,k}[u] / √2^{[k>0]}``.
-    Rows ``0..L`` are cos (m = +k) inputs, ``L+1..2L+1`` sin (m = −k) inputs; columns are ``2(u+L) + part``.
-    """
-    from assay.reference.so3.fourier import legendre_fourier_series, normalization_constant
-
-    size = lmax + 1
-    matrices = np.zeros((size, 2 * size, 2 * (2 * lmax + 1)))
-    for k in range(size):
-        omega_re, omega_im = _i_power(-k)
-        for l in range(k, size):
-            scale = normalization_constant(l, k) * (_ROOT_HALF if k else 1)
-            for u, r in legendre_fourier_series(l, k).items():
-                a = float(scale * r)
-                column = 2 * (u + lmax)
-                matrices[k, l, column] = omega_re * a
-                matrices[k, l, column + 1] = omega_im * a
-                if k:
-                    matrices[k, size + l, column] = omega_im * a
-                    matrices[k, size + l, column + 1] = -omega_re * a
-    return matrices
-
-
 @lru_cache(maxsize=64)
 def _projection_matrices(lmax_out: int, umax: int) -> np.ndarray:
     """``P[k, (u, part), col]`` (float64): ``[Re, Im] of H[u, k] ↦ [z_{l,k} | z_{l,−k}]`` for ``u = −umax..umax``.
@@ -127,7 +97,7 @@ def _projection_matrices(lmax_out: int, umax: int) -> np.ndarray:
     size = lmax_out + 1
     matrices = np.zeros((size, 2 * (2 * umax + 1), 2 * size))
     for k in range(size):
-        omega_re, omega_im = _i_power(-k)
+        omega_re, omega_im = i_power(-k)
         factor = _PI * 2 * (SqrtRational.sqrt(2) if k else 1)
         for l in range(k, size):
             scale = factor * normalization_constant(l, k)
@@ -186,12 +156,6 @@ class FourierPlan:
     scatter: torch.Tensor
 
 
-def _tensor(array: np.ndarray, dtype: torch.dtype, device: torch.device) -> torch.Tensor:
-    if device.type == "meta":  # shape-only plans for FLOP counting
-        return torch.empty(array.shape, dtype=dtype, device=device)
-    return torch.tensor(array, dtype=dtype, device=device)  # a copy: the numpy tables are cached
-
-
 @lru_cache(maxsize=32)
 def _fourier_plan(lmax1: int, lmax2: int, lmax_out: int, dtype: torch.dtype, device: str) -> FourierPlan:
     target = torch.device(device)
@@ -202,7 +166,7 @@ def _fourier_plan(lmax1: int, lmax2: int, lmax_out: int, dtype: torch.dtype, dev
             return np.empty((lmax + 1, 2 * (lmax + 1), 2 * (2 * lmax + 1)))
         projection = np.empty((lmax_out + 1, 2 * (2 * total + 1), 2 * (lmax_out + 1)))
     else:
-        forward = _forward_matrices
+        forward = forward_matrices
         projection = _projection_matrices(lmax_out, total)
     return FourierPlan(
         lmax1=lmax1,
@@ -210,11 +174,11 @@ def _fourier_plan(lmax1: int, lmax2: int, lmax_out: int, dtype: torch.dtype, dev
         lmax_out=lmax_out,
         n_theta=n_theta,
         n_phi=n_phi,
-        forward1=_tensor(forward(lmax1), dtype, target),
-        forward2=_tensor(forward(lmax2), dtype, target),
+        forward1=to_device(forward(lmax1), dtype, target),
+        forward2=to_device(forward(lmax2), dtype, target),
         gather1=torch.from_numpy(_gather_index(lmax1)).to(target if target.type != "meta" else "cpu"),
         gather2=torch.from_numpy(_gather_index(lmax2)).to(target if target.type != "meta" else "cpu"),
-        projection=_tensor(projection, dtype, target),
+        projection=to_device(projection, dtype, target),
         scatter=torch.from_numpy(_scatter_index(lmax_out)).to(target if target.type != "meta" else "cpu"),
     )
 

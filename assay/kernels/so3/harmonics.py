@@ -49,6 +49,7 @@ import torch
 
 from assay.core.conventions import resolve
 from assay.core.validation import as_degree
+from assay.reference.so3.basis import harmonic_index
 from assay.reference.so3.conventions import BASIS, NORMALIZATION, PHASE, POLAR_AXIS
 
 __all__ = ["harmonic_index", "spherical_harmonics"]
@@ -56,9 +57,6 @@ __all__ = ["harmonic_index", "spherical_harmonics"]
 _Y00 = 1.0 / math.sqrt(4.0 * math.pi)
 
 
-def harmonic_index(l: int, m: int) -> int:
-    """Position of the component ``(l, m)`` in the flattened layout: ``l² + l + m``."""
-    return l * l + l + m
 
 
 @lru_cache(maxsize=64)

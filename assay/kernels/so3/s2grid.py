@@ -28,8 +28,8 @@ from functools import lru_cache
 import numpy as np
 import torch
 
+from assay.kernels.so3._fourier_tables import forward_matrices, to_device
 from assay.kernels.so3._sh_layout import component_index, flat_positions
-from assay.kernels.so3.gaunt_tensor_product import _forward_matrices, _tensor
 
 __all__ = [
     "S2GridPlan",
@@ -52,7 +52,7 @@ def _theta_tables(lmax: int, n_theta: int) -> np.ndarray:
     """``T[k, l, j] = N_{l,k} P̄_l^k(cos θ_j) / √2^{[k>0]}`` at the Gauss–Legendre nodes (float64)."""
     nodes, _ = np.polynomial.legendre.leggauss(n_theta)
     theta = np.arccos(nodes)
-    matrices = _forward_matrices(lmax)  # [k, l, 2(u+L) + part] holds i^{−k} N r[u] / √2^{[k>0]}
+    matrices = forward_matrices(lmax)  # [k, l, 2(u+L) + part] holds i^{−k} N r[u] / √2^{[k>0]}
     size = lmax + 1
     u = np.arange(-lmax, lmax + 1)
     cos_table, sin_table = np.cos(np.outer(u, theta)), np.sin(np.outer(u, theta))  # (u, j)
@@ -193,8 +193,8 @@ def _dense_halves(theta: np.ndarray, phi: np.ndarray, lmax: int, analysis: bool,
     return DenseHalves(
         even_index=torch.from_numpy(even_index).to(index_device),
         odd_index=torch.from_numpy(odd_index).to(index_device),
-        even=_tensor(even, dtype, target),
-        odd=_tensor(odd, dtype, target),
+        even=to_device(even, dtype, target),
+        odd=to_device(odd, dtype, target),
         inverse=torch.from_numpy(inverse).to(index_device),
     )
 
@@ -226,14 +226,14 @@ def _s2grid_plan(lmax1: int, lmax2: int, lmax_out: int, dtype: torch.dtype, devi
         lmax_out=lmax_out,
         n_theta=n_theta,
         n_phi=n_phi,
-        theta1=_tensor(_per_part(_theta_synthesis(lmax1, n_theta).transpose(0, 2, 1)), dtype, target),
-        theta2=_tensor(_per_part(_theta_synthesis(lmax2, n_theta).transpose(0, 2, 1)), dtype, target),
-        phi1=_tensor(np.ascontiguousarray(_phi_synthesis(lmax1, n_phi).T), dtype, target),
-        phi2=_tensor(np.ascontiguousarray(_phi_synthesis(lmax2, n_phi).T), dtype, target),
+        theta1=to_device(_per_part(_theta_synthesis(lmax1, n_theta).transpose(0, 2, 1)), dtype, target),
+        theta2=to_device(_per_part(_theta_synthesis(lmax2, n_theta).transpose(0, 2, 1)), dtype, target),
+        phi1=to_device(np.ascontiguousarray(_phi_synthesis(lmax1, n_phi).T), dtype, target),
+        phi2=to_device(np.ascontiguousarray(_phi_synthesis(lmax2, n_phi).T), dtype, target),
         gather1=index(_gather_pairs(lmax1).reshape(-1)),
         gather2=index(_gather_pairs(lmax2).reshape(-1)),
-        phi_out=_tensor(np.ascontiguousarray(phi_out.T), dtype, target),
-        theta_out=_tensor(_per_part(_theta_analysis(lmax_out, n_theta).transpose(0, 2, 1)), dtype, target),
+        phi_out=to_device(np.ascontiguousarray(phi_out.T), dtype, target),
+        theta_out=to_device(_per_part(_theta_analysis(lmax_out, n_theta).transpose(0, 2, 1)), dtype, target),
         scatter=index(_scatter_pairs(lmax_out)),
         dense=dense,
         dense1=halves[0],

@@ -43,10 +43,10 @@ from assay.reference.so3.conventions import EULER, POLAR_AXIS
 
 __all__ = [
     "rotation_from_angles",
-    "wigner_D",
     "wigner_D_block_diagonal",
     "wigner_D_blocks",
     "wigner_D_from_angles",
+    "wigner_D_from_matrix",
 ]
 
 # D^1 in the real basis (m = −1, 0, 1) is R restricted to the axes (y, z, x) for the z-polar harmonics
@@ -187,7 +187,7 @@ def wigner_D_blocks(lmax: int, R: torch.Tensor, *, polar_axis: str = "z") -> lis
     return [block.reshape(*batch_shape, 2 * l + 1, 2 * l + 1) for l, block in enumerate(blocks)]
 
 
-def wigner_D(l: int, R: torch.Tensor, *, polar_axis: str = "z") -> torch.Tensor:
+def wigner_D_from_matrix(l: int, R: torch.Tensor, *, polar_axis: str = "z") -> torch.Tensor:
     """The real Wigner matrix ``D^l(R)`` of shape ``(..., 2l+1, 2l+1)``: ``Y_l(R r) = D^l(R) Y_l(r)``.
 
     Computed by the coupling recursion through all degrees ``≤ l`` (see the module docstring).
@@ -246,4 +246,4 @@ def wigner_D_from_angles(l: int, alpha, beta, gamma, *, euler: str = "zyz", pola
     ``polar_axis="y"``. The angles go through the rotation matrix (well conditioned) and the polynomial
     recursion, so there is no gimbal-lock special case.
     """
-    return wigner_D(l, rotation_from_angles(alpha, beta, gamma, euler=euler), polar_axis=polar_axis)
+    return wigner_D_from_matrix(l, rotation_from_angles(alpha, beta, gamma, euler=euler), polar_axis=polar_axis)

@@ -17,6 +17,8 @@ from fractions import Fraction
 import numpy as np
 from hypothesis import strategies as st
 
+from assay.reference.so3.rotations import rotation_matrix_from_quaternion
+
 __all__ = [
     "O3Rotation",
     "degrees",
@@ -115,17 +117,6 @@ def _quaternion_from_seed(seed: int) -> np.ndarray:
             return q if q[0] >= 0 else -q
 
 
-def _quaternion_to_matrix(q: np.ndarray) -> np.ndarray:
-    w, x, y, z = q
-    return np.array(
-        [
-            [1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)],
-            [2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)],
-            [2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)],
-        ]
-    )
-
-
 _S = math.sqrt(0.5)
 _SPECIAL_QUATERNIONS = [
     (1.0, 0.0, 0.0, 0.0),  # identity
@@ -149,7 +140,7 @@ def unit_quaternions(special: bool = True) -> st.SearchStrategy[np.ndarray]:
 
 def rotation_matrices(special: bool = True) -> st.SearchStrategy[np.ndarray]:
     """3×3 float64 rotation matrices (det +1), uniform on SO(3) via unit quaternions, plus special ones."""
-    return unit_quaternions(special).map(_quaternion_to_matrix)
+    return unit_quaternions(special).map(rotation_matrix_from_quaternion)
 
 
 class O3Rotation(tuple):

@@ -24,9 +24,20 @@ from assay.core.exact import SqrtRational
 from assay.core.validation import as_degree
 from assay.reference.so3.conventions import BASIS
 
-__all__ = ["E3NN_BASIS", "change_of_basis", "complex_to_real_entries", "real_to_e3nn_entries"]
+__all__ = ["E3NN_BASIS", "change_of_basis", "complex_to_real_entries", "harmonic_index", "real_to_e3nn_entries"]
 
 _HALF = SqrtRational.sqrt(Fraction(1, 2))
+
+
+def harmonic_index(l: int, m: int) -> int:
+    """Position of the component ``(l, m)`` in a flat vector of all degrees 0, 1, …, m = −l..l inside each:
+    ``l² + l + m`` (the layout of assay, e3nn and sphericart). The one home of this formula."""
+    l = as_degree(l, "l")
+    if isinstance(m, bool) or not isinstance(m, (int, np.integer)):
+        raise TypeError(f"m must be an int, got {type(m).__name__}")
+    if abs(m) > l:
+        raise ValueError(f"|m| must be <= l, got l = {l}, m = {m}")
+    return l * l + l + int(m)
 _ONE = SqrtRational.from_rational(1)
 _ZERO = SqrtRational.zero()
 

@@ -2,12 +2,13 @@
 
 Kinds (use these strings with :func:`assay.core.conventions.resolve`):
 
-- ``so3.basis`` — ``complex`` (Condon–Shortley complex SH), ``real`` (the "Wikipedia" real form).
+- ``so3.basis`` — ``real`` (the "Wikipedia" real form; the default), ``complex`` (Condon–Shortley complex SH).
 - ``so3.normalization`` — ``integral`` (∫|Y|² dΩ = 1), ``component`` (Σ_m |Y_lm|² = 2l+1), ``norm`` (Σ_m |Y_lm|² = 1).
 - ``so3.phase`` — ``condon_shortley`` (the (−1)^m factor), ``none``.
 - ``so3.polar_axis`` — ``z`` (physics/Wikipedia), ``y`` (e3nn).
 - ``so3.euler`` — ``zyz`` (Edmonds: R = R_z(α) R_y(β) R_z(γ)), ``e3nn_yxy`` (e3nn: R = R_y(α) R_x(β) R_y(γ)).
 - ``so3.m_order`` — order of the ``2l+1`` components of degree l: ``ascending`` (m = −l..l), ``descending`` (l..−l).
+- ``so3.wigner_D`` — for complex bases: ``edmonds`` (Edmonds' D) or ``conjugate`` (its complex conjugate).
 - ``so3.coupling`` — real-basis coupling tensors: ``cg`` (real-basis Clebsch–Gordan, alias ``cuequivariance``:
   e3nn × √(2l3+1)), ``e3nn`` (``o3.wigner_3j``: Frobenius norm 1).
 """
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 from assay.core.conventions import Convention, register
 
-__all__ = ["BASIS", "COUPLING", "EULER", "M_ORDER", "NORMALIZATION", "PHASE", "POLAR_AXIS"]
+__all__ = ["BASIS", "COUPLING", "EULER", "M_ORDER", "NORMALIZATION", "PHASE", "POLAR_AXIS", "WIGNER_D"]
 
 BASIS = "so3.basis"
 NORMALIZATION = "so3.normalization"
@@ -25,6 +26,7 @@ POLAR_AXIS = "so3.polar_axis"
 EULER = "so3.euler"
 COUPLING = "so3.coupling"
 M_ORDER = "so3.m_order"
+WIGNER_D = "so3.wigner_D"
 
 _ALL = [
     Convention(
@@ -32,13 +34,14 @@ _ALL = [
         "Y_l^m(θ,φ) = (−1)^m √((2l+1)/(4π)·(l−m)!/(l+m)!) P_l^m(cos θ) e^{imφ} (m ≥ 0), Y_l^{−m} = (−1)^m conj(Y_l^m)",
         "Complex spherical harmonics with the Condon–Shortley phase; P_l^m without the (−1)^m factor. "
         "Equal to mpmath.spherharm and sympy.Ynm.",
-        aliases=("condon_shortley_complex",), default=True,
+        aliases=("condon_shortley_complex",),
+        conversion="Y_complex = U^H Y_real, U = assay.reference.so3.change_of_basis(l, 'complex', 'real').",
     ),
     Convention(
         BASIS, "real",
         "Y_{l,m} = √2 (−1)^m Im Y_l^{|m|} (m<0), Y_l^0 (m=0), √2 (−1)^m Re Y_l^m (m>0); order m = −l..l",
         "The real form of Wikipedia, sphericart and (with the polar axis on y) e3nn.",
-        aliases=("wikipedia", "sphericart"),
+        aliases=("wikipedia", "sphericart"), default=True,
         conversion="Y_real = U Y_complex, U = assay.reference.so3.change_of_basis(l, 'complex', 'real').",
     ),
     Convention(NORMALIZATION, "integral", "∫ |Y_lm|² dΩ = 1", "Orthonormal on the sphere.",
@@ -71,6 +74,12 @@ _ALL = [
                "e3nn, sphericart (index l(l+1)+m) and assay.", default=True),
     Convention(M_ORDER, "descending", "components ordered m = l, …, −l", "Some quantum-chemistry codes.",
                conversion="reverse the 2l+1 components of each degree"),
+    Convention(WIGNER_D, "edmonds", "D_{m'm}(α,β,γ) = e^{−im'α} d_{m'm}(β) e^{−imγ} = ⟨l m'|R|l m⟩",
+               "Edmonds' D (sympy, e3nn's complex form, assay): Y(R⁻¹ r) = D(R)ᵀ Y(r) for complex harmonics.",
+               default=True),
+    Convention(WIGNER_D, "conjugate", "conj(D_{m'm}(α,β,γ)) = e^{+im'α} d_{m'm}(β) e^{+imγ}",
+               "The complex conjugate of Edmonds' D (moble's spherical/quaternionic, many physics texts).",
+               aliases=("conjugate_edmonds",), conversion="take the complex conjugate; identical for real bases"),
 ]
 
 for _convention in _ALL:

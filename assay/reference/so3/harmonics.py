@@ -52,6 +52,7 @@ from assay.reference.so3._mp import check_real_input, to_mpf, ziv
 from assay.reference.so3.conventions import BASIS, NORMALIZATION, PHASE, POLAR_AXIS
 
 __all__ = [
+    "normalization_factor",
     "spherical_harmonic",
     "spherical_harmonics",
     "spherical_harmonics_numpy",
@@ -84,7 +85,11 @@ def _legendre_column(l: int, m: int, x: Any) -> Any:
     return current
 
 
-def _normalization_factor(l: int, normalization: str) -> Any:
+def normalization_factor(l: int, normalization: str) -> Any:
+    """The factor taking the orthonormal (``integral``) harmonics of degree ``l`` to ``normalization``: 1,
+    √(4π) (``component``) or √(4π/(2l+1)) (``norm``), as an mpmath number at the working precision. The one home
+    of this formula (float callers take ``float(...)``)."""
+    normalization = resolve(NORMALIZATION, normalization, "normalization")
     if normalization == "component":
         return mpmath.sqrt(4 * mpmath.pi)
     if normalization == "norm":
@@ -96,7 +101,7 @@ def _values(
     l: int, orders: list[int], cos_theta: Any, w_power: Any, basis: str, normalization: str, phase: str
 ) -> list[Any]:
     """``Y_l^m`` for each m in ``orders``; ``w_power(k)`` returns ``w^k`` (``k ≥ 0``)."""
-    scale = _normalization_factor(l, normalization)
+    scale = normalization_factor(l, normalization)
     root_two = mpmath.sqrt(2)
     out = []
     for m in orders:
@@ -277,7 +282,7 @@ def spherical_harmonics_numpy(
         raise ValueError("xyz must not contain the origin (0, 0, 0): the spherical harmonics need a direction")
     cos_theta = z / r
     w = (x + 1j * y) / r
-    scale = {"integral": 1.0, "component": math.sqrt(4 * math.pi), "norm": math.sqrt(4 * math.pi / (2 * l + 1))}
+    scale = float(normalization_factor(l, normalization))
     out = np.empty((*points.shape[:-1], 2 * l + 1), dtype=np.complex128 if basis == "complex" else np.float64)
     power = np.ones_like(w)
     diagonal = 1.0 / math.sqrt(4 * math.pi)
@@ -295,7 +300,7 @@ def spherical_harmonics_numpy(
             legendre = current
         else:
             legendre = previous
-        legendre = legendre * scale[normalization]
+        legendre = legendre * scale
         sign = -1.0 if (phase == "none" and m % 2) else 1.0
         if basis == "complex":
             out[..., l + m] = sign * (-1) ** m * legendre * power

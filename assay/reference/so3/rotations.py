@@ -44,6 +44,7 @@ __all__ = [
     "quaternion_from_euler",
     "quaternion_from_matrix",
     "quaternion_multiply",
+    "rotation_matrix_from_quaternion",
     "rotation_x",
     "rotation_y",
     "rotation_z",
@@ -177,6 +178,24 @@ def matrix_from_quaternion(q: Any, normalize: bool = False, dps: int = 50, atol:
         matrix = _matrix_from_unit_quaternion(unit)
     with mpmath.workdps(dps):
         return np.vectorize(lambda v: +v, otypes=[object])(matrix)
+
+
+def rotation_matrix_from_quaternion(q: Any) -> np.ndarray:
+    """float64 rotation matrices of unit quaternions ``q = (w, x, y, z)`` (shape ``(..., 4)`` → ``(..., 3, 3)``),
+    ``R(q) r = q r q*``. The one float formula of assay (the mpmath one is :func:`matrix_from_quaternion`); the
+    quaternions must already be unit (``|‖q‖ − 1| ≤ 1e-12``)."""
+    q = np.asarray(q, dtype=np.float64)
+    if q.shape[-1:] != (4,):
+        raise ValueError(f"q must have shape (..., 4), got {q.shape}")
+    if not np.all(np.isfinite(q)) or np.any(np.abs(np.linalg.norm(q, axis=-1) - 1) > 1e-12):
+        raise ValueError("q must hold finite unit quaternions (|‖q‖ − 1| <= 1e-12)")
+    w, x, y, z = np.moveaxis(q, -1, 0)
+    rows = [
+        [1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)],
+        [2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)],
+        [2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)],
+    ]
+    return np.moveaxis(np.array(rows, dtype=np.float64), (0, 1), (-2, -1))
 
 
 def _flat(value: Any, name: str, size: int) -> list[Any]:

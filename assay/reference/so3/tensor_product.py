@@ -27,13 +27,10 @@ import numpy as np
 from assay.core.exact import SqrtRational
 from assay.core.validation import as_degree, check_dps
 from assay.reference.so3._mp import check_real_input, to_mpf, ziv
+from assay.reference.so3.basis import harmonic_index
 from assay.reference.so3.gaunt import real_gaunt
 
 __all__ = ["gaunt_coupling_entries", "gaunt_tensor_product"]
-
-
-def _index(l: int, m: int) -> int:
-    return l * l + l + m
 
 
 @lru_cache(maxsize=4096)
@@ -61,7 +58,7 @@ def gaunt_coupling_entries(lmax1: int, lmax2: int, lmax_out: int) -> tuple[tuple
         for l2 in range(lmax2 + 1):
             for l3 in range(abs(l1 - l2), min(l1 + l2, lmax_out) + 1, 2):
                 for m1, m2, m3, value in _triple_entries(l1, l2, l3):
-                    entries.append((_index(l1, m1), _index(l2, m2), _index(l3, m3), value))
+                    entries.append((harmonic_index(l1, m1), harmonic_index(l2, m2), harmonic_index(l3, m3), value))
     return tuple(entries)
 
 

@@ -17,7 +17,7 @@ from fractions import Fraction
 import pytest
 
 from assay.conformance.plugin import profile_sizes
-from assay.conformance.so3_support import measure_scalars, scalar_snippet
+from assay.conformance.so3.support import measure_scalars, scalar_snippet
 
 CG = "so3.clebsch_gordan"
 THREE_J = "so3.wigner_3j"
@@ -25,7 +25,7 @@ THREE_J = "so3.wigner_3j"
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "twice_j1" in metafunc.fixturenames:
-        twice_max = profile_sizes(metafunc.config)["twice_j_max"]
+        twice_max = profile_sizes(metafunc)["twice_j_max"]
         metafunc.parametrize("twice_j1", range(twice_max + 1), ids=lambda t: f"j1={Fraction(t, 2)}")
 
 
@@ -111,7 +111,7 @@ def test_wigner_3j_symmetries(assay_adapter, assay_check, assay_sizes, twice_j1)
 @pytest.mark.assay_capability(CG)
 def test_clebsch_gordan_orthogonality(assay_adapter, assay_check, assay_sizes, twice_j1):
     from assay.conformance.contracts import contract_for
-    from assay.conformance.so3_support import exact_or_none, summarize_eps
+    from assay.conformance.so3.support import exact_or_none, summarize_eps
     from assay.properties.so3.coupling_checks import cg_orthogonality_error
 
     cg = assay_adapter.get(CG)

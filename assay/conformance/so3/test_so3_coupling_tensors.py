@@ -19,7 +19,8 @@ import pytest
 
 from assay.conformance.contracts import contract_for
 from assay.conformance.plugin import profile_sizes
-from assay.conformance.so3_support import (
+from assay.conformance.so3.support import (
+    convention,
     reference_coupling_tensor,
     reference_wigner_D,
     sample_rotations,
@@ -31,7 +32,7 @@ TENSOR = "so3.coupling_tensor"
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "l1" in metafunc.fixturenames:
-        l_max = profile_sizes(metafunc.config)["tensor_l_max"]
+        l_max = profile_sizes(metafunc)["tensor_l_max"]
         metafunc.parametrize("l1", range(l_max + 1), ids=lambda l: f"l1={l}")
 
 
@@ -51,7 +52,7 @@ def _snippet(spec: str, triple: tuple[int, int, int]) -> str:
     return (
         "import numpy as np\n"
         "from assay.conformance.adapters import load_adapter\n"
-        "from assay.conformance.so3_support import reference_coupling_tensor\n"
+        "from assay.conformance.so3.support import reference_coupling_tensor\n"
         f"adapter = load_adapter({spec!r})\n"
         f"got = np.asarray(adapter.get({TENSOR!r})(*{triple!r}))\n"
         f"expected = reference_coupling_tensor(*{triple!r}, adapter.conventions)\n"
@@ -59,7 +60,7 @@ def _snippet(spec: str, triple: tuple[int, int, int]) -> str:
     )
 
 
-@pytest.mark.assay_capability(TENSOR, degree="l1")
+@pytest.mark.assay_capability(TENSOR, limits={"degree": "l1"})
 def test_coupling_tensor_values(assay_adapter, assay_check, assay_sizes, l1):
     triples = _triples(l1, assay_sizes["tensor_l_max"])
     errors, actual, expected = [], [], []
@@ -71,13 +72,13 @@ def test_coupling_tensor_values(assay_adapter, assay_check, assay_sizes, l1):
         actual.append(float(got[index]))
         expected.append(float(want[index]))
     summary = summarize_eps(np.array(errors), 1.0, assay_adapter.dtype, triples, actual, expected)
-    convention = assay_adapter.conventions.get("so3.coupling", "cg")
+    coupling = convention(assay_adapter.conventions, "so3.coupling")
     assay_check.check(summary, contract_for(TENSOR, "value", assay_adapter.dtype),
-                      f"C(l1, l2, l3) equals the reference tensor in the {convention!r} normalization",
+                      f"C(l1, l2, l3) equals the reference tensor in the {coupling!r} normalization",
                       _snippet(assay_adapter.spec, triples[summary.worst_index[0]]))
 
 
-@pytest.mark.assay_capability(TENSOR, degree="l1")
+@pytest.mark.assay_capability(TENSOR, limits={"degree": "l1"})
 def test_coupling_tensor_equivariance(assay_adapter, assay_check, assay_sizes, l1):
     conventions = {**assay_adapter.conventions, "so3.basis": "real"}
     rotations = sample_rotations(assay_sizes["rotations"], seed=17)[2:]

@@ -17,7 +17,7 @@ from itertools import permutations
 import pytest
 
 from assay.conformance.plugin import profile_sizes
-from assay.conformance.so3_support import measure_scalars, scalar_snippet
+from assay.conformance.so3.support import measure_scalars, scalar_snippet
 
 GAUNT = "so3.gaunt"
 REAL_GAUNT = "so3.real_gaunt"
@@ -26,7 +26,7 @@ _REFERENCE = {GAUNT: "assay.reference.so3.gaunt.gaunt", REAL_GAUNT: "assay.refer
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "l1" in metafunc.fixturenames:
-        l_max = profile_sizes(metafunc.config)["gaunt_l_max"]
+        l_max = profile_sizes(metafunc)["gaunt_l_max"]
         metafunc.parametrize("l1", range(l_max + 1), ids=lambda l: f"l1={l}")
 
 

@@ -24,15 +24,16 @@ import pytest
 
 from assay.conformance.contracts import contract_for
 from assay.conformance.plugin import profile_sizes
-from assay.conformance.so3_support import (
+from assay.conformance.so3.support import (
     angles_from_rotation,
     array_literal,
+    convention,
     reference_sh_numpy,
     reference_wigner_D,
     rotation_from_angles,
     sample_angles,
-    sample_points,
     sample_rotations,
+    sample_unit_vectors,
     sh_block_norm,
     summarize_eps,
 )
@@ -52,14 +53,14 @@ def _examples(sizes: dict[str, int]) -> int:
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "l" in metafunc.fixturenames:
-        l_max = profile_sizes(metafunc.config)["d_l_max"]
+        l_max = profile_sizes(metafunc)["d_l_max"]
         metafunc.parametrize("l", range(l_max + 1), ids=lambda l: f"l={l}")
 
 
 def _rotations(adapter, capability: str, count: int) -> list[tuple[tuple | None, np.ndarray]]:
     """(angles or None, matrix) pairs; angles in the adapter's declared Euler convention."""
     if capability == D_ANGLES:
-        euler = adapter.conventions.get("so3.euler", "zyz")
+        euler = convention(adapter.conventions, "so3.euler")
         return [(a, rotation_from_angles(a, euler)) for a in sample_angles(count)]
     return [(None, R) for R in sample_rotations(count)]
 
@@ -78,7 +79,7 @@ def _snippet(spec: str, capability: str, l: int, angles: tuple | None, matrix: n
     return (
         "import numpy as np\n"
         "from assay.conformance.adapters import load_adapter\n"
-        "from assay.conformance.so3_support import reference_wigner_D\n"
+        "from assay.conformance.so3.support import reference_wigner_D\n"
         f"adapter = load_adapter({spec!r})\n"
         f"R = {array_literal(matrix)}\n"
         f"got = np.asarray(adapter.get({capability!r}){call})\n"
@@ -88,7 +89,7 @@ def _snippet(spec: str, capability: str, l: int, angles: tuple | None, matrix: n
 
 
 @BOTH
-@pytest.mark.assay_capability(param="capability", degree="l")
+@pytest.mark.assay_capability(param="capability", limits={"degree": "l"})
 def test_wigner_D_values(assay_adapter, assay_check, assay_sizes, capability, l):
     conventions = assay_adapter.conventions
     differences, inputs, pairs = [], [], _rotations(assay_adapter, capability, assay_sizes["rotations"])
@@ -105,7 +106,7 @@ def test_wigner_D_values(assay_adapter, assay_check, assay_sizes, capability, l)
 
 
 @BOTH
-@pytest.mark.assay_capability(param="capability", degree="l")
+@pytest.mark.assay_capability(param="capability", limits={"degree": "l"})
 def test_wigner_D_unitarity(assay_adapter, assay_check, assay_sizes, capability, l):
     pairs = _rotations(assay_adapter, capability, assay_sizes["rotations"])
     errors = []
@@ -120,7 +121,7 @@ def test_wigner_D_unitarity(assay_adapter, assay_check, assay_sizes, capability,
 
 
 @BOTH
-@pytest.mark.assay_capability(param="capability", degree="l")
+@pytest.mark.assay_capability(param="capability", limits={"degree": "l"})
 def test_wigner_D_equivariance(assay_adapter, assay_check, assay_sizes, capability, l):
     """Y(R r) = D(R) Y(r) (real basis) or conj(D(R)) Y(r) (complex basis), for Hypothesis-drawn rotations."""
     from hypothesis import Phase, given, settings
@@ -129,10 +130,10 @@ def test_wigner_D_equivariance(assay_adapter, assay_check, assay_sizes, capabili
     from assay.properties.so3.strategies import euler_angles, rotation_matrices
 
     conventions = assay_adapter.conventions
-    euler = conventions.get("so3.euler", "zyz")
-    complex_basis = conventions.get("so3.basis", "real") == "complex"
-    points = sample_points(assay_sizes["points"])
-    norm = sh_block_norm(l, conventions.get("so3.normalization", "integral"))
+    euler = convention(conventions, "so3.euler")
+    complex_basis = convention(conventions, "so3.basis") == "complex"
+    points = sample_unit_vectors(assay_sizes["points"])
+    norm = sh_block_norm(l, convention(conventions, "so3.normalization"))
     contract = contract_for(capability, "equivariance", assay_adapter.dtype)
     worst: list = []
 
@@ -166,9 +167,9 @@ def test_wigner_D_equivariance(assay_adapter, assay_check, assay_sizes, capabili
 
 
 @BOTH
-@pytest.mark.assay_capability(param="capability", degree="l")
+@pytest.mark.assay_capability(param="capability", limits={"degree": "l"})
 def test_wigner_D_homomorphism(assay_adapter, assay_check, assay_sizes, capability, l):
-    euler = assay_adapter.conventions.get("so3.euler", "zyz")
+    euler = convention(assay_adapter.conventions, "so3.euler")
     rotations = sample_rotations(assay_sizes["rotations"], seed=11)
     errors, inputs = [], []
     for R1, R2 in zip(rotations, rotations[1:] + rotations[:1]):

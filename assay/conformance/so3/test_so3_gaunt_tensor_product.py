@@ -18,7 +18,7 @@ import pytest
 
 from assay.conformance.contracts import contract_for
 from assay.conformance.plugin import profile_sizes
-from assay.conformance.so3_support import (
+from assay.conformance.so3.support import (
     array_literal,
     from_default_real,
     reference_wigner_D,
@@ -46,7 +46,7 @@ def _examples(sizes: dict[str, int]) -> int:
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "shape" in metafunc.fixturenames:
-        l_max = profile_sizes(metafunc.config)["gtp_l_max"]
+        l_max = profile_sizes(metafunc)["gtp_l_max"]
         metafunc.parametrize("shape", _shapes(l_max), ids=lambda s: "L1={}-L2={}-Lout={}".format(*s))
 
 

@@ -21,10 +21,11 @@ import pytest
 
 from assay.conformance.contracts import contract_for
 from assay.conformance.plugin import profile_sizes
-from assay.conformance.so3_support import (
+from assay.conformance.so3.support import (
     array_literal,
+    convention,
     reference_sh_block,
-    sample_points,
+    sample_unit_vectors,
     sh_block_norm,
     summarize_eps,
 )
@@ -34,7 +35,7 @@ SH = "so3.spherical_harmonics"
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "l" in metafunc.fixturenames:
-        l_max = profile_sizes(metafunc.config)["sh_l_max"]
+        l_max = profile_sizes(metafunc)["sh_l_max"]
         metafunc.parametrize("l", range(l_max + 1), ids=lambda l: f"l={l}")
 
 
@@ -51,7 +52,7 @@ def _snippet(spec: str, l: int, point: np.ndarray) -> str:
     return (
         "import numpy as np\n"
         "from assay.conformance.adapters import load_adapter\n"
-        "from assay.conformance.so3_support import reference_sh_block\n"
+        "from assay.conformance.so3.support import reference_sh_block\n"
         f"adapter = load_adapter({spec!r})\n"
         f"point = {array_literal(point.reshape(1, 3))}\n"
         f"got = np.asarray(adapter.get({SH!r})({l}, point))[0, {l * l}:{(l + 1) ** 2}]\n"
@@ -60,14 +61,14 @@ def _snippet(spec: str, l: int, point: np.ndarray) -> str:
     )
 
 
-@pytest.mark.assay_capability(SH, degree="l")
+@pytest.mark.assay_capability(SH, limits={"degree": "l"})
 def test_spherical_harmonics_values(assay_adapter, assay_check, assay_sizes, l):
-    points = sample_points(assay_sizes["points"])
+    points = sample_unit_vectors(assay_sizes["points"])
     got = _block(assay_adapter, l, points)
     expected = reference_sh_block(l, points, assay_adapter.conventions)
-    scale = sh_block_norm(l, assay_adapter.conventions.get("so3.normalization", "integral"))
+    scale = sh_block_norm(l, convention(assay_adapter.conventions, "so3.normalization"))
     m_values = np.arange(-l, l + 1)
-    if assay_adapter.conventions.get("so3.m_order") == "descending":
+    if convention(assay_adapter.conventions, "so3.m_order") == "descending":
         m_values = m_values[::-1]
     inputs = [(tuple(p), l, int(m)) for p in points for m in m_values]
     contract = contract_for(SH, "value", assay_adapter.dtype)
@@ -80,11 +81,11 @@ def test_spherical_harmonics_values(assay_adapter, assay_check, assay_sizes, l):
                       _snippet(assay_adapter.spec, l, worst_point))
 
 
-@pytest.mark.assay_capability(SH, degree="l")
+@pytest.mark.assay_capability(SH, limits={"degree": "l"})
 def test_spherical_harmonics_normalization(assay_adapter, assay_check, assay_sizes, l):
-    points = sample_points(assay_sizes["points"])
+    points = sample_unit_vectors(assay_sizes["points"])
     got = _block(assay_adapter, l, points)
-    norm = sh_block_norm(l, assay_adapter.conventions.get("so3.normalization", "integral"))
+    norm = sh_block_norm(l, convention(assay_adapter.conventions, "so3.normalization"))
     squared = np.sum(np.abs(got.astype(np.complex128)) ** 2, axis=1)
     contract = contract_for(SH, "normalization", assay_adapter.dtype)
     summary = summarize_eps(squared - norm**2, norm**2, assay_adapter.dtype, [tuple(p) for p in points],

@@ -1,0 +1,1 @@
+"""The optics conformance domain: lens laws, composition, checkpoint counts and checkpointed VJPs."""
