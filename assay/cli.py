@@ -118,6 +118,9 @@ def _matrix(args: argparse.Namespace) -> int:
     output.with_suffix(".md").write_text(markdown)
     output.with_suffix(".html").write_text(matrix.html(title))
     print(f"wrote {output.with_suffix('.md')} and {output.with_suffix('.html')}")
+    if matrix.failed():
+        print("assay matrix: at least one implementation failed a property (see the failure messages)", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -51,11 +51,43 @@ def failure_message(adapter_name: str, contract: Contract, summary: Any, what: s
 
 
 class Checker:
-    """Bound to one test item: ``check`` records a measurement and fails the test when it breaks the contract."""
+    """Bound to one test item: ``check`` records a measurement and fails the test when it breaks the contract;
+    ``compare`` does the whole comparison of an array result with its reference in one call."""
 
     def __init__(self, item: Any, adapter: Any) -> None:
         self.item = item
         self.adapter = adapter
+
+    def compare(self, capability: str, measure: str, actual: Any, expected: Any, *, scale: Any = 1.0,
+                inputs: list | None = None, what: str = "", reproduce: Any = "", dtype: str | None = None) -> Any:
+        """Compare ``actual`` with ``expected`` under the contract of ``capability``/``measure``: the shapes must
+        agree (an ``AssertionError`` naming both otherwise), the error is measured in the contract's unit
+        (``eps``: ``|a − e| / scale`` in ε of the dtype; ``rel``: ``|a − e| / scale``), NaN counts as ∞, and the
+        summary (max, mean, worst input with its values) is checked with the reproduction snippet — a string, or
+        a function of the summary that writes one for the worst case. Returns the summary."""
+        __tracebackhide__ = True
+        import numpy as np
+
+        from assay.conformance.contracts import contract_for
+        from assay.conformance.support import summarize_eps, summarize_rel
+
+        dtype = dtype or self.adapter.dtype
+        got, want = np.asarray(actual), np.asarray(expected)
+        if got.shape != want.shape:
+            raise AssertionError(f"{getattr(self.adapter, 'name', 'implementation')}: {capability} returned shape "
+                                 f"{got.shape}, expected {want.shape}")
+        contract = contract_for(capability, measure, dtype)
+        kind = np.complex128 if np.iscomplexobj(got) or np.iscomplexobj(want) else np.float64
+        difference = got.astype(kind) - want.astype(kind)
+        if contract.unit == "eps":
+            summary = summarize_eps(difference, scale, dtype, inputs, actual=got, expected=want)
+        elif contract.unit == "rel":
+            summary = summarize_rel(np.abs(difference), scale, inputs, actual=got, expected=want)
+        else:
+            raise ValueError(f"compare measures eps or rel contracts; {capability}/{measure} is in {contract.unit}")
+        snippet = reproduce(summary) if callable(reproduce) else reproduce
+        self.check(summary, contract, what or f"{capability} equals the reference", snippet)
+        return summary
 
     def check(self, summary: Any, contract: Contract, what: str, reproduce: str = "") -> None:
         """Record ``summary`` for the report; raise :class:`ConformanceFailure` when ``summary.max > bound``."""

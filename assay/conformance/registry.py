@@ -37,6 +37,7 @@ __all__ = [
     "ContractSpec",
     "Domain",
     "Limit",
+    "allows",
     "capability_spec",
     "check_declared_limits",
     "domain_of",
@@ -218,9 +219,15 @@ def capability_spec(capability: str) -> CapabilitySpec | None:
 
 
 def check_declared_limits(capability: str, limits: Mapping[str, Any]) -> None:
-    """Refuse limits a capability does not admit (with the legal ones named) or of the wrong type."""
+    """Refuse a capability a registered domain does not have (a typo would silently test nothing), limits it does
+    not admit (with the legal ones named) and limits of the wrong type."""
     spec = capability_spec(capability)
     if spec is None:
+        prefix = capability.split(".", 1)[0]
+        registered = _discover()
+        if prefix in registered:
+            known = ", ".join(c.name for c in registered[prefix].capabilities)
+            raise ValueError(f"domain {prefix} has no capability {capability!r}; its capabilities: {known}")
         return
     domain = domain_of(capability)
     allowed = set(spec.limits) | set(spec.claims)
@@ -251,3 +258,12 @@ def limit_violation(capability: str, declared: Mapping[str, Any], quantities: Ma
             if reason:
                 return reason
     return None
+
+
+def allows(adapter: Any, capability: str, **quantities: Any) -> bool:
+    """Whether a case with these ``quantities`` (``degree=…``, ``spin=(j1, j2, j3)``…) is inside the limits the
+    adapter declares for ``capability``: chapters filter the cases inside one test with it."""
+    declared = adapter.capabilities().get(capability)
+    if declared is None:
+        return False
+    return limit_violation(capability, dict(declared.limits), quantities) is None

@@ -96,4 +96,4 @@ def test_correct_builtin_passes_the_same_chapters(tmp_path):
     result = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
     assert result.returncode == 0, result.stdout[-3000:]
     summary = json.loads(path.read_text())["summary"]
-    assert summary["failed"] == 0 and summary["passed"] == 3 + 2 * 7  # real Gaunt l1 0..2; SH values, norms l 0..6
+    assert summary["failed"] == 0 and summary["passed"] == 3 + 2 * 8  # real Gaunt l1 0..2; SH values, norms l 0..6, 40

@@ -63,9 +63,21 @@ def test_matrix_cells_aggregate_parametrized_cases():
     assert cells["c"].text() == "fail (1 of 2) · max 4.5e+09 ε (bound 256)"
     assert cells["d"].text() == "not provided"
     markdown = matrix.markdown()
-    assert "| `so3.spherical_harmonics` | spherical_harmonics_values | pass · max 3 ε (bound 256) |" in markdown
+    assert "| so3 | `so3.spherical_harmonics` | spherical_harmonics_values | pass · max 3 ε (bound 256) |" in markdown
     html = matrix.html()
-    assert html.count("<tr>") == 2 and "#f8d0d0" in html
+    assert html.count("<tr>") == 2 and "#f8d0d0" in html and "<a href='#msg-1'>" in html
+    assert matrix.failed()
+
+
+def test_failing_cell_shows_the_reason_and_links_to_the_message():
+    sh = "so3/test_so3_harmonics.py::test_spherical_harmonics_values"
+    entries = [_entry(sh, "so3.spherical_harmonics", "passed", 0.0, 256),
+               {**_entry(sh, "so3.spherical_harmonics", "error"), "reason": "ValueError: l_max must be <= 8"}]
+    matrix = build_matrix([_synthetic("x", entries)])
+    cell = matrix.cells[("so3.spherical_harmonics", "spherical_harmonics_values")]["x"]
+    assert "ValueError: l_max must be <= 8" in cell.text() and "max 0" not in cell.text()
+    html = matrix.html()
+    assert "<a href='#msg-1'>" in html and "<h3 id='msg-1'>" in html
 
 
 def test_report_round_trip(tmp_path):

@@ -59,7 +59,7 @@ def rel(a, b) -> float:
 def test_matches_mpmath_spherharm(lm, angle):
     l, m = lm
     theta, phi = angle
-    ours = spherical_harmonic(l, m, theta, phi, dps=DPS)
+    ours = spherical_harmonic(l, m, theta, phi, dps=DPS, basis="complex")
     with mpmath.workdps(DPS + 20):
         theirs = mpmath.spherharm(l, m, theta, phi)
     if theirs == 0:  # sin θ = 0 exactly: only m = 0 survives
@@ -74,7 +74,7 @@ def test_matches_sympy_ynm_at_exact_angles(l, m):
     theirs = mpmath.mpc(complex(0))
     expression = sympy.Ynm(l, m, theta, phi).expand(func=True)
     theirs = mpmath.mpmathify(str(sympy.N(expression, 60)).replace("*I", "j").replace(" ", ""))
-    ours = spherical_harmonic(l, m, theta, phi, dps=50)
+    ours = spherical_harmonic(l, m, theta, phi, dps=50, basis="complex")
     with mpmath.workdps(60):
         assert abs(ours - theirs) <= mpmath.mpf(10) ** -47 * abs(theirs)
 
@@ -95,7 +95,7 @@ def test_textbook_closed_forms():
         (3, 0): mpmath.sqrt(7 / (16 * pi)) * (5 * c**3 - 3 * c),
     }
     for (l, m), expected in table.items():
-        assert rel(spherical_harmonic(l, m, theta, phi, dps=DPS), expected) < REL, (l, m)
+        assert rel(spherical_harmonic(l, m, theta, phi, dps=DPS, basis="complex"), expected) < REL, (l, m)
 
 
 def test_real_closed_forms_at_a_point():
@@ -117,14 +117,14 @@ def test_real_closed_forms_at_a_point():
 @given(lm_pairs(max_l=8), angles)
 def test_negative_orders_are_conjugates(lm, angle):
     l, m = lm
-    plus = spherical_harmonic(l, abs(m), *angle, dps=DPS)
-    minus = spherical_harmonic(l, -abs(m), *angle, dps=DPS)
+    plus = spherical_harmonic(l, abs(m), *angle, dps=DPS, basis="complex")
+    minus = spherical_harmonic(l, -abs(m), *angle, dps=DPS, basis="complex")
     assert minus == (-1) ** m * mpmath.conj(plus)
 
 
 @given(st.integers(0, 8), angles)
 def test_real_basis_is_the_unitary_transform_of_the_complex_one(l, angle):
-    complex_values = spherical_harmonics(l, *angle, dps=DPS)
+    complex_values = spherical_harmonics(l, *angle, dps=DPS, basis="complex")
     real_values = spherical_harmonics(l, *angle, basis="real", dps=DPS)
     transformed = [mpmath.mpf(0)] * (2 * l + 1)
     for (m, mu), (re, im) in complex_to_real_entries(l).items():
@@ -185,7 +185,7 @@ def test_points_and_angles_agree(polar_axis):
 @pytest.mark.parametrize("sign", [1, -1])
 def test_poles_are_exact(sign):
     for l in range(8):
-        values = spherical_harmonics_xyz(l, [0, 0, sign * 3], dps=DPS)
+        values = spherical_harmonics_xyz(l, [0, 0, sign * 3], dps=DPS, basis="complex")
         for m in range(-l, l + 1):
             if m:
                 assert values[l + m] == 0
@@ -201,7 +201,7 @@ def test_near_pole_matches_the_angle_form():
         x, y, z = (mpmath.mpf(v) for v in point)
         theta, phi = mpmath.atan2(mpmath.sqrt(x * x + y * y), z), mpmath.atan2(y, x)
     for l in (1, 4, 9):
-        ours = spherical_harmonics_xyz(l, point, dps=DPS)
+        ours = spherical_harmonics_xyz(l, point, dps=DPS, basis="complex")
         for m in range(-l, l + 1):
             with mpmath.workdps(80):
                 theirs = mpmath.spherharm(l, m, theta, phi)
@@ -213,7 +213,7 @@ def test_relative_accuracy_near_a_zero_of_the_legendre_function():
     # recurrence would lose 16 digits; the Ziv loop must still return 40 correct digits
     root = float(mpmath.findroot(lambda x: mpmath.legendre(10, x), 0.97))
     theta = math.acos(root)
-    ours = spherical_harmonic(10, 0, theta, 0.0, dps=DPS)
+    ours = spherical_harmonic(10, 0, theta, 0.0, dps=DPS, basis="complex")
     with mpmath.workdps(120):
         theirs = mpmath.spherharm(10, 0, theta, 0)
         assert abs(theirs) < 1e-14  # the point really is near a zero
@@ -223,14 +223,14 @@ def test_relative_accuracy_near_a_zero_of_the_legendre_function():
 def test_equator_zeros_are_exact():
     # on the equator given as a point (z = 0 exactly) Y_l^m vanishes for l − m odd
     for l in range(7):
-        values = spherical_harmonics_xyz(l, [0.6, 0.8, 0.0], dps=DPS)
+        values = spherical_harmonics_xyz(l, [0.6, 0.8, 0.0], dps=DPS, basis="complex")
         for m in range(-l, l + 1):
             assert (values[l + m] == 0) == ((l - m) % 2 == 1)
 
 
 @pytest.mark.parametrize("dps", [5, 15, 100])
 def test_precision_is_honoured(dps):
-    ours = spherical_harmonic(7, 3, 0.4, 0.9, dps=dps)
+    ours = spherical_harmonic(7, 3, 0.4, 0.9, dps=dps, basis="complex")
     with mpmath.workdps(dps + 30):
         theirs = mpmath.spherharm(7, 3, 0.4, 0.9)
         # rounded to dps digits (bound: 100 units of the dps-th significant digit)
@@ -277,23 +277,23 @@ def test_e3nn_spherical_harmonics(points):
 @pytest.mark.parametrize(
     ("call", "error", "pattern"),
     [
-        (lambda: spherical_harmonic(-1, 0, 0.1, 0.2), ValueError, r"l must be non-negative"),
-        (lambda: spherical_harmonic(1.5, 0, 0.1, 0.2), ValueError, r"l must be an integer degree"),
-        (lambda: spherical_harmonic(2, 3, 0.1, 0.2), ValueError, r"\|m\| must be <= l = 2"),
-        (lambda: spherical_harmonic(2, 0.5, 0.1, 0.2), ValueError, r"m must be an integer"),
-        (lambda: spherical_harmonic(True, 0, 0.1, 0.2), TypeError, r"l must be a number, not a bool"),
-        (lambda: spherical_harmonic(2, 0, math.nan, 0.2), ValueError, r"theta must be finite"),
-        (lambda: spherical_harmonic(2, 0, 0.1, math.inf), ValueError, r"phi must be finite"),
-        (lambda: spherical_harmonic(2, 0, 0.1, 0.2, dps=0), ValueError, r"dps must be >= 1"),
-        (lambda: spherical_harmonic(2, 0, 0.1, 0.2, dps=2.5), TypeError, r"dps must be an int"),
+        (lambda: spherical_harmonic(-1, 0, 0.1, 0.2, basis="complex"), ValueError, r"l must be non-negative"),
+        (lambda: spherical_harmonic(1.5, 0, 0.1, 0.2, basis="complex"), ValueError, r"l must be an integer degree"),
+        (lambda: spherical_harmonic(2, 3, 0.1, 0.2, basis="complex"), ValueError, r"\|m\| must be <= l = 2"),
+        (lambda: spherical_harmonic(2, 0.5, 0.1, 0.2, basis="complex"), ValueError, r"m must be an integer"),
+        (lambda: spherical_harmonic(True, 0, 0.1, 0.2, basis="complex"), TypeError, r"l must be a number, not a bool"),
+        (lambda: spherical_harmonic(2, 0, math.nan, 0.2, basis="complex"), ValueError, r"theta must be finite"),
+        (lambda: spherical_harmonic(2, 0, 0.1, math.inf, basis="complex"), ValueError, r"phi must be finite"),
+        (lambda: spherical_harmonic(2, 0, 0.1, 0.2, dps=0, basis="complex"), ValueError, r"dps must be >= 1"),
+        (lambda: spherical_harmonic(2, 0, 0.1, 0.2, dps=2.5, basis="complex"), TypeError, r"dps must be an int"),
         (lambda: spherical_harmonic(2, 0, 0.1, 0.2, basis="spherical"), ValueError, r"basis must be one of"),
         (lambda: spherical_harmonic(2, 0, 0.1, 0.2, normalization="unit"), ValueError, r"normalization must be"),
         (lambda: spherical_harmonic(2, 0, 0.1, 0.2, polar_axis="x"), ValueError, r"polar_axis must be one of"),
         (lambda: spherical_harmonic(2, 0, 0.1, 0.2, phase="minus"), ValueError, r"phase must be one of"),
-        (lambda: spherical_harmonic(2, 0, 1j, 0.2), TypeError, r"theta must be a real number"),
-        (lambda: spherical_harmonics_xyz(2, [0, 0, 0]), ValueError, r"xyz must not be the origin"),
+        (lambda: spherical_harmonic(2, 0, 1j, 0.2, basis="complex"), TypeError, r"theta must be a real number"),
+        (lambda: spherical_harmonics_xyz(2, [0, 0, 0], basis="complex"), ValueError, r"xyz must not be the origin"),
         (lambda: spherical_harmonics_xyz(2, [0, 0]), ValueError, r"xyz must be one point with shape \(3,\)"),
-        (lambda: spherical_harmonics_xyz(2, [0, math.nan, 1]), ValueError, r"xyz\[1\] must be finite"),
+        (lambda: spherical_harmonics_xyz(2, [0, math.nan, 1], basis="complex"), ValueError, r"xyz\[1\] must be finite"),
         (lambda: spherical_harmonics_numpy(2, np.zeros((2, 3))), ValueError, r"xyz must not contain the origin"),
         (lambda: spherical_harmonics_numpy(2, np.ones((2, 2))), ValueError, r"xyz must have shape \(\.\.\., 3\)"),
     ],

@@ -186,7 +186,7 @@ def test_half_pi_selection_rule_zeros():
 @given(spins(max_twice_j=7), euler_angles())
 def test_complex_D_is_the_edmonds_euler_form(j, angles):
     alpha, beta, gamma = angles
-    D = wigner_D(j, alpha, beta, gamma, dps=DPS)
+    D = wigner_D(j, alpha, beta, gamma, dps=DPS, basis="complex")
     d = wigner_small_d_matrix(j, beta, dps=DPS)
     ms = orders(j)
     for i, mp in enumerate(ms):
@@ -201,7 +201,7 @@ def test_complex_D_matches_sympy(j):
     from sympy.physics.wigner import wigner_d
 
     alpha, beta, gamma = sympy.Rational(3, 10), sympy.Rational(11, 10), sympy.Rational(-2)
-    ours = wigner_D(j, alpha, beta, gamma, dps=DPS)
+    ours = wigner_D(j, alpha, beta, gamma, dps=DPS, basis="complex")
     matrix = wigner_d(sympy.nsimplify(j), alpha, beta, gamma)
     for i, mp in enumerate(orders(j)):
         for k, m in enumerate(orders(j)):
@@ -214,13 +214,14 @@ def test_complex_D_matches_sympy(j):
 
 
 def test_half_integer_D_is_double_valued():
-    full_turn = wigner_D(HALF * 3, 2 * sympy.pi, 0, 0, dps=DPS)
+    full_turn = wigner_D(HALF * 3, 2 * sympy.pi, 0, 0, dps=DPS, basis="complex")
     assert max_abs(full_turn + identity(4)) <= TIGHT  # a 2π turn is −1 on half-integer spin
     q = (0.5, 0.5, -0.5, 0.5)
-    plus = wigner_D_from_quaternion(HALF, q, dps=DPS)
-    minus = wigner_D_from_quaternion(HALF, [-c for c in q], dps=DPS)
+    plus = wigner_D_from_quaternion(HALF, q, dps=DPS, basis="complex")
+    minus = wigner_D_from_quaternion(HALF, [-c for c in q], dps=DPS, basis="complex")
     assert max_abs(plus + minus) <= TIGHT
-    assert max_abs(wigner_D_from_quaternion(1, q, dps=DPS) - wigner_D_from_quaternion(1, [-c for c in q])) <= TIGHT
+    one = wigner_D_from_quaternion(1, q, dps=DPS, basis="complex")
+    assert max_abs(one - wigner_D_from_quaternion(1, [-c for c in q], basis="complex")) <= TIGHT
 
 
 @given(spins(max_twice_j=6), unit_quaternions(), unit_quaternions(), st.sampled_from(["complex", "real"]))
@@ -279,7 +280,7 @@ def quaternion_from_matrix_float(matrix: np.ndarray) -> list[float]:
 def test_sign_convention_of_the_complex_action():
     # R_z(α) shifts φ by α: Y_m(R r) = e^{imα} Y_m(r) while the standard D_{mm}(R_z(α)) = e^{−imα}
     alpha = mpmath.mpf("0.4")
-    D = wigner_D(1, alpha, 0, 0, dps=DPS)
+    D = wigner_D(1, alpha, 0, 0, dps=DPS, basis="complex")
     assert abs(D[2, 2] - mpmath.expj(-alpha)) <= TIGHT
 
 
@@ -381,14 +382,14 @@ def test_e3nn_D_from_matrix(l, element):
         (lambda: wigner_small_d(1, 0, 0, math.nan), ValueError, r"beta must be finite"),
         (lambda: wigner_small_d(1, 0, 0, 0.3, dps=0), ValueError, r"dps must be >= 1"),
         (lambda: wigner_small_d_matrix("1", 0.3), TypeError, r"j must be an integer or half-integer number"),
-        (lambda: wigner_D(1, 0, math.inf, 0), ValueError, r"beta must be finite"),
+        (lambda: wigner_D(1, 0, math.inf, 0, basis="complex"), ValueError, r"beta must be finite"),
         (lambda: wigner_D(HALF, 0, 0, 0, basis="real"), ValueError, r"l must be an integer for basis='real'"),
-        (lambda: wigner_D(1, 0, 0, 0, euler="xyz"), ValueError, r"euler must be one of"),
+        (lambda: wigner_D(1, 0, 0, 0, euler="xyz", basis="complex"), ValueError, r"euler must be one of"),
         (lambda: wigner_D(1, 0, 0, 0, basis="cartesian"), ValueError, r"basis must be one of"),
         (lambda: wigner_D_from_quaternion(1, [1, 1, 0, 0]), ValueError, r"q must be a unit quaternion"),
         (lambda: wigner_D_from_matrix(HALF, np.eye(3)), ValueError, r"l must be an integer for wigner_D_from_m"),
-        (lambda: wigner_D_from_matrix(1, 2 * np.eye(3)), ValueError, r"R must be orthogonal"),
-        (lambda: wigner_D_from_matrix(1, -np.eye(3)), ValueError, r"R has determinant −1"),
+        (lambda: wigner_D_from_matrix(1, 2 * np.eye(3), basis="complex"), ValueError, r"R must be orthogonal"),
+        (lambda: wigner_D_from_matrix(1, -np.eye(3), basis="complex"), ValueError, r"R has determinant −1"),
         (lambda: wigner_D_from_matrix(1, np.full((3, 3), np.nan)), ValueError, r"R\[0, 0\] must be finite"),
         (lambda: wigner_small_d_half_pi_exact(-2), ValueError, r"l must be non-negative"),
     ],
@@ -400,6 +401,6 @@ def test_invalid_input(call, error, pattern):
 
 def test_normalize_accepts_a_scaled_quaternion():
     q = np.array([0.5, 0.5, -0.5, 0.5])
-    scaled = wigner_D_from_quaternion(2, 3 * q, normalize=True, dps=DPS)
-    assert max_abs(scaled - wigner_D_from_quaternion(2, q, dps=DPS)) <= TIGHT
+    scaled = wigner_D_from_quaternion(2, 3 * q, normalize=True, dps=DPS, basis="complex")
+    assert max_abs(scaled - wigner_D_from_quaternion(2, q, dps=DPS, basis="complex")) <= TIGHT
     assert max_abs(matrix_from_quaternion(q, dps=DPS) - matrix_from_quaternion(3 * q, normalize=True, dps=DPS)) == 0

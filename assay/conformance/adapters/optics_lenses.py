@@ -2,7 +2,7 @@
 
 Load it with ``pytest --pyargs assay.conformance --assay-impl assay.conformance.adapters.optics_lenses:LensesAdapter``.
 
-Capabilities (signatures in :mod:`assay.conformance.test_optics`):
+Capabilities (signatures in :mod:`assay.conformance.optics.domain`):
 
 - ``optics.lens_laws`` — ``f() -> list[LawCase]``: each lens kind of the package with finite domains of states and
   views, and the laws the package's own semantics give up on those domains (``breaks``). ``get``/``put`` call the

@@ -3,7 +3,7 @@
 Load it with ``pytest --pyargs assay.conformance
 --assay-impl assay.conformance.adapters.optics_torch_checkpoint:TorchCheckpointAdapter``.
 
-Capabilities (signatures in :mod:`assay.conformance.test_optics`):
+Capabilities (signatures in :mod:`assay.conformance.optics.domain`):
 
 - ``optics.checkpoint_counts`` — ``f(n, scheme, k) -> dict`` with ``segments`` (the segmentation torch runs, as
   segment lengths), ``gets`` (completed layer forwards over both passes, from forward hooks) and ``stored``
@@ -13,7 +13,6 @@ Capabilities (signatures in :mod:`assay.conformance.test_optics`):
 - ``optics.checkpointed_vjp`` — ``f(chain, x, cotangent, k) -> gradient``: the vector–Jacobian product of a chain of
   :class:`~assay.reference.optics.ad.Primitive` computed by ``torch.autograd.grad`` through
   ``checkpoint_sequential`` (float64 numpy in and out);
-- ``optics.chain_lenses`` — ``f(chain) -> list[Lens]``: torch lenses of the primitives (composition checks).
 
 torch is imported when the adapter is built.
 """
@@ -80,9 +79,3 @@ class TorchCheckpointAdapter(Adapter):
         output = checkpoint_sequential(layers, segments, leaf, use_reentrant=False)
         (gradient,) = torch.autograd.grad(output, leaf, torch.as_tensor(cotangent, dtype=torch.float64))
         return gradient.numpy()
-
-    @capability("optics.chain_lenses", note="torch primitives as assay lenses")
-    def chain_lenses(self, chain: Sequence[Any]) -> list[Any]:
-        from assay.kernels.optics.ad import torch_chain_lenses
-
-        return torch_chain_lenses(chain)

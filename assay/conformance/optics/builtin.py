@@ -3,7 +3,7 @@
 - ``optics.make_lens`` / ``optics.compose``: lens construction and composition from :mod:`assay.reference.optics`.
 - ``optics.checkpoint_counts``: the counts of assay's instrumented lens/optic interpreter (the model the closed forms
   describe) on the checkpointed composite of ``n`` primitive lenses.
-- ``optics.checkpointed_vjp`` / ``optics.chain_lenses``: the torch AD lenses of :mod:`assay.kernels.optics`.
+- ``optics.checkpointed_vjp``: the torch AD lenses of :mod:`assay.kernels.optics`.
 - ``optics.lens_laws`` is not provided: assay has no zoo of lens kinds to vouch for.
 
 Options: ``dtype`` (float64, float32), ``device``.
@@ -66,11 +66,3 @@ class OpticsBuiltin(Adapter):
         _, gradient = vjp_as_checkpointed(chain, to_tensor(x, self.dtype, self.device),
                                           to_tensor(cotangent, self.dtype, self.device), k)
         return to_numpy(gradient)
-
-    @capability("optics.chain_lenses")
-    def chain_lenses(self, chain):
-        import torch
-
-        from assay.kernels.optics.ad import torch_chain_lenses
-
-        return torch_chain_lenses(chain, getattr(torch, self.dtype), self.device)

@@ -27,7 +27,6 @@ CAPABILITIES = (
         "assay.reference.optics.ad.Primitive, checkpointed every k layers (float64 numpy in and out)",
         limits=("max_chain_length",),
     ),
-    CapabilitySpec("optics.chain_lenses", "f(chain) -> list[Lens]: lenses of the primitives (composition checks)"),
 )
 
 LIMITS = (Limit("max_chain_length", "chain_length", "max", "the longest chain of layers the implementation runs"),)

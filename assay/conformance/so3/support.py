@@ -212,3 +212,56 @@ def reference_gaunt_product(x: np.ndarray, y: np.ndarray, lmax1: int, lmax2: int
     f = harmonics[:, : (lmax1 + 1) ** 2] @ np.asarray(x, dtype=np.float64)
     g = harmonics[:, : (lmax2 + 1) ** 2] @ np.asarray(y, dtype=np.float64)
     return harmonics[:, : (lmax_out + 1) ** 2].T @ (quadrature * f * g)
+
+
+def deep_symbols(count: int, j_max: int, seed: int = 100) -> list[tuple]:
+    """3j arguments ``(j1, j2, j3, m1, m2, m3)`` (``m1 + m2 + m3 = 0``) for the deep probes: the worst cases of the
+    Racah sum's cancellation first — ``(J J J; 0 0 0)``, near-zero orders on large equal spins, half-integers next
+    to them, a stretched symbol — then ``count`` random ones with spins up to ``j_max`` (half-integers included),
+    deterministic. CG arguments follow as ``(j1, j2, j3, m1, m2, −m3)``."""
+    from fractions import Fraction
+
+    J = int(j_max) - int(j_max) % 2
+    half = Fraction(1, 2)
+    fixed = [
+        (J, J, J, 0, 0, 0),
+        (J, J - 1, J, 1, -1, 0),
+        (J - half, J - half, J, half, -half, 0),
+        (J // 2, J // 2, J, 0, 0, 0),
+        (J, J, 2, 1, -1, 0),
+        (J // 2, J // 2 + 1, J + 1, J // 2, -(J // 2) - 1, 1),
+    ]
+    rng = np.random.default_rng(seed)
+    random = []
+    while len(random) < count:
+        twice = [int(t) for t in rng.integers(0, 2 * j_max + 1, 2)]
+        low, high = abs(twice[0] - twice[1]), min(twice[0] + twice[1], 2 * j_max)
+        twice_j3 = int(rng.integers(low // 2, high // 2 + 1)) * 2 + (low % 2)
+        if twice_j3 > high:
+            continue
+        j1, j2, j3 = (Fraction(t, 2) for t in (*twice, twice_j3))
+        m1 = Fraction(int(rng.integers(0, twice[0] + 1)) * 2 - twice[0], 2)
+        m2 = Fraction(int(rng.integers(0, twice[1] + 1)) * 2 - twice[1], 2)
+        if abs(m1 + m2) > j3:
+            continue
+        random.append((j1, j2, j3, m1, m2, -(m1 + m2)))
+    return [tuple(Fraction(v) for v in a) for a in fixed] + random[:count]
+
+
+def deep_degrees(count: int, l_max: int, seed: int = 200) -> list[tuple[int, ...]]:
+    """Gaunt arguments ``(l1, l2, l3, m1, m2, m3)`` with degrees up to ``l_max``: ``(L L L; 0 0 0)``-like worst
+    cases, then ``count`` random ones with an even degree sum and ``m1 + m2 + m3 = 0`` (deterministic)."""
+    L = int(l_max) - int(l_max) % 2
+    fixed = [(L, L, L, 0, 0, 0), (L, L - 1, L - 1, 1, -2, 1), (L // 2, L // 2, L, 3, -1, -2), (L, L, 2, -1, 1, 0)]
+    rng = np.random.default_rng(seed)
+    out = []
+    while len(out) < count:
+        l1, l2 = (int(v) for v in rng.integers(0, l_max + 1, 2))
+        l3 = int(rng.integers(abs(l1 - l2), min(l1 + l2, l_max) + 1))
+        if (l1 + l2 + l3) % 2:
+            continue
+        m1, m2 = int(rng.integers(-l1, l1 + 1)), int(rng.integers(-l2, l2 + 1))
+        if abs(m1 + m2) > l3:
+            continue
+        out.append((l1, l2, l3, m1, m2, -(m1 + m2)))
+    return fixed + out

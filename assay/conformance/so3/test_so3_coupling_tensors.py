@@ -96,3 +96,27 @@ def test_coupling_tensor_equivariance(assay_adapter, assay_check, assay_sizes, l
     assay_check.check(summary, contract_for(TENSOR, "equivariance", assay_adapter.dtype),
                       "Σ D1 D2 D3 C = C: the coupling tensor is invariant under rotations",
                       _snippet(assay_adapter.spec, inputs[summary.worst_index[0]][0]))
+
+
+@pytest.mark.assay_capability(TENSOR)
+def test_coupling_tensor_deep_probes(assay_adapter, assay_check, assay_sizes):
+    """Tensors of degree ``deep_tensor_l`` (8 and more): (L, L, L), (L, L−1, 2), (L, 3, L+2)."""
+    from assay.conformance.registry import allows
+    from assay.conformance.report import NOT_PROVIDED_PREFIX
+
+    triples = [t for L in assay_sizes["deep_tensor_l"] for t in ((L, L, L), (L, L - 1, 2), (L, 3, L + 2))
+               if allows(assay_adapter, TENSOR, degree=t)]
+    if not triples:
+        pytest.skip(f"{NOT_PROVIDED_PREFIX}{assay_adapter.name}: {TENSOR} at degree {assay_sizes['deep_tensor_l']}")
+    errors, actual, expected = [], [], []
+    for triple in triples:
+        got = _tensor(assay_adapter, triple).astype(np.float64)
+        want = reference_coupling_tensor(*triple, assay_adapter.conventions)
+        index = np.unravel_index(np.argmax(np.abs(got - want)), got.shape)
+        errors.append(np.abs(got - want).max() / np.abs(want).max())
+        actual.append(float(got[index]))
+        expected.append(float(want[index]))
+    summary = summarize_eps(np.array(errors), 1.0, assay_adapter.dtype, triples, actual, expected)
+    assay_check.check(summary, contract_for(TENSOR, "value", assay_adapter.dtype),
+                      "deep probes: C(l1, l2, l3) equals the reference tensor",
+                      _snippet(assay_adapter.spec, triples[summary.worst_index[0]]))

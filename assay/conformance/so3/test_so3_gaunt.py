@@ -8,6 +8,8 @@ Properties:
   broken triangle, Σm ≠ 0 / no signed sum of |m| is 0) must be exactly zero. A wrong sign is an error of
   2|value|, billions of ulps: this is the property that catches sympy's pre-2024 ``real_gaunt`` sign bug.
 - **symmetry** — the value is unchanged by any permutation of the three (l, m) pairs.
+- **deep probes** — degrees up to 100 (200 in ``thorough``), ``(L L L; 0 0 0)``-like and random, within the adapter's
+  ``max_degree``.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from itertools import permutations
 import pytest
 
 from assay.conformance.plugin import profile_sizes
-from assay.conformance.so3.support import measure_scalars, scalar_snippet
+from assay.conformance.registry import allows
+from assay.conformance.report import NOT_PROVIDED_PREFIX
+from assay.conformance.so3.support import deep_degrees, measure_scalars, scalar_snippet
 
 GAUNT = "so3.gaunt"
 REAL_GAUNT = "so3.real_gaunt"
@@ -54,7 +58,7 @@ def _check_values(capability: str, real: bool, adapter, check, sizes, l1: int) -
 
     exact = real_gaunt if real else gaunt
     function = adapter.get(capability)
-    arguments = _arguments(l1, sizes["gaunt_l_max"], real)
+    arguments = [a for a in _arguments(l1, sizes["gaunt_l_max"], real) if allows(adapter, capability, degree=a[:3])]
     actual = [function(*a) for a in arguments]
     expected = [exact(*a) for a in arguments]
     summary, contract = measure_scalars(capability, "value", arguments, actual, expected, adapter.dtype)
@@ -82,21 +86,50 @@ def _check_symmetry(capability: str, real: bool, adapter, check, sizes, l1: int)
                 scalar_snippet(adapter.spec, capability, _REFERENCE[capability], worst))
 
 
-@pytest.mark.assay_capability(GAUNT)
+@pytest.mark.assay_capability(GAUNT, limits={"degree": "l1"})
 def test_gaunt_values(assay_adapter, assay_check, assay_sizes, l1):
     _check_values(GAUNT, False, assay_adapter, assay_check, assay_sizes, l1)
 
 
-@pytest.mark.assay_capability(GAUNT)
+@pytest.mark.assay_capability(GAUNT, limits={"degree": "l1"})
 def test_gaunt_symmetry(assay_adapter, assay_check, assay_sizes, l1):
     _check_symmetry(GAUNT, False, assay_adapter, assay_check, assay_sizes, l1)
 
 
-@pytest.mark.assay_capability(REAL_GAUNT)
+@pytest.mark.assay_capability(REAL_GAUNT, limits={"degree": "l1"})
 def test_real_gaunt_values(assay_adapter, assay_check, assay_sizes, l1):
     _check_values(REAL_GAUNT, True, assay_adapter, assay_check, assay_sizes, l1)
 
 
-@pytest.mark.assay_capability(REAL_GAUNT)
+@pytest.mark.assay_capability(REAL_GAUNT, limits={"degree": "l1"})
 def test_real_gaunt_symmetry(assay_adapter, assay_check, assay_sizes, l1):
     _check_symmetry(REAL_GAUNT, True, assay_adapter, assay_check, assay_sizes, l1)
+
+
+def _check_deep(capability: str, real: bool, adapter, check, sizes) -> None:
+    from assay.reference.so3.gaunt import gaunt, real_gaunt
+
+    exact = real_gaunt if real else gaunt
+    function = adapter.get(capability)
+    probes = deep_degrees(sizes["deep_scalars"], sizes["deep_j_max"])
+    if real:  # a real Gaunt is non-zero only when some signed sum of |m| vanishes: use |m1| + |m2| = |m3|
+        probes = [(*a[:5], -(abs(a[3]) + abs(a[4])) if abs(a[3]) + abs(a[4]) <= a[2] else a[5]) for a in probes]
+    arguments = [a for a in probes if allows(adapter, capability, degree=a[:3])]
+    if not arguments:
+        pytest.skip(f"{NOT_PROVIDED_PREFIX}{adapter.name}: {capability} at degree {sizes['deep_j_max']}")
+    actual = [function(*a) for a in arguments]
+    expected = [exact(*a) for a in arguments]
+    summary, contract = measure_scalars(capability, "value", arguments, actual, expected, adapter.dtype)
+    worst = arguments[summary.worst_index[0]]
+    check.check(summary, contract, f"deep probes (l ≤ {sizes['deep_j_max']}): ∫ Y Y Y dΩ equals the exact value",
+                scalar_snippet(adapter.spec, capability, _REFERENCE[capability], worst))
+
+
+@pytest.mark.assay_capability(GAUNT)
+def test_gaunt_deep_probes(assay_adapter, assay_check, assay_sizes):
+    _check_deep(GAUNT, False, assay_adapter, assay_check, assay_sizes)
+
+
+@pytest.mark.assay_capability(REAL_GAUNT)
+def test_real_gaunt_deep_probes(assay_adapter, assay_check, assay_sizes):
+    _check_deep(REAL_GAUNT, True, assay_adapter, assay_check, assay_sizes)

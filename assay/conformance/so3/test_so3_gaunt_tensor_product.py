@@ -8,6 +8,9 @@ Properties:
 
 - **values** — ``max |z − z_ref| / (‖x‖ ‖y‖)`` in ε for deterministic random inputs, full (Lout = L1 + L2) and
   truncated outputs. Float32 transforms used in a float64 product fail here.
+- **deep probes** — ``(L, L, 2L)`` for L in ``deep_gtp_l`` (8 in every profile) against exact-degree quadrature.
+- **complexity** — when the adapter declares ``complexity="L^p"``, its FLOPs (torch's FlopCounterMode plus assay's
+  FFT formulas) at ``complexity_l`` are fitted by ``c·L^p'``; ``p' − p`` must not exceed the contract's margin.
 - **equivariance** — ``z(D x, D y) = D z(x, y)`` for Hypothesis-drawn rotations, with the reference real D.
 """
 
@@ -21,6 +24,7 @@ from assay.conformance.plugin import profile_sizes
 from assay.conformance.so3.support import (
     array_literal,
     from_default_real,
+    reference_gaunt_product,
     reference_wigner_D,
     summarize_eps,
     to_default_real,
@@ -46,8 +50,11 @@ def _examples(sizes: dict[str, int]) -> int:
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "shape" in metafunc.fixturenames:
-        l_max = profile_sizes(metafunc)["gtp_l_max"]
-        metafunc.parametrize("shape", _shapes(l_max), ids=lambda s: "L1={}-L2={}-Lout={}".format(*s))
+        sizes = profile_sizes(metafunc)
+        shapes = _shapes(sizes["gtp_l_max"])
+        if metafunc.function.__name__ == "test_gaunt_tensor_product_values":  # with the deep probes
+            shapes += [(L, L, 2 * L) for L in sizes["deep_gtp_l"]]
+        metafunc.parametrize("shape", shapes, ids=lambda s: "L1={}-L2={}-Lout={}".format(*s))
 
 
 def _inputs(shape: tuple[int, int, int], seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -76,18 +83,19 @@ def _snippet(spec: str, x: np.ndarray, y: np.ndarray, shape: tuple[int, int, int
     )
 
 
-@pytest.mark.assay_capability(GTP)
+@pytest.mark.assay_capability(GTP, limits={"degree": "shape"})
 def test_gaunt_tensor_product_values(assay_adapter, assay_check, shape):
     from assay.reference.so3.tensor_product import gaunt_tensor_product
 
     L1, L2, Lout = shape
     conventions = assay_adapter.conventions
+    # exact coefficients up to L = 5; beyond (the deep probes), exact-degree quadrature of f·g·Y (a few ε)
+    reference = gaunt_tensor_product if max(L1, L2) <= 5 else reference_gaunt_product
     errors, pairs = [], []
     for seed in range(3):
         x, y = _inputs(shape, seed)
         got = _product(assay_adapter, x, y, Lout).astype(np.float64)
-        expected = gaunt_tensor_product(to_default_real(x, L1, conventions), to_default_real(y, L2, conventions),
-                                        L1, L2, Lout)
+        expected = reference(to_default_real(x, L1, conventions), to_default_real(y, L2, conventions), L1, L2, Lout)
         expected = from_default_real(expected, Lout, conventions)
         errors.append(np.abs(got - expected).max() / (np.linalg.norm(x) * np.linalg.norm(y)))
         pairs.append((x, y))
@@ -98,7 +106,7 @@ def test_gaunt_tensor_product_values(assay_adapter, assay_check, shape):
                       _snippet(assay_adapter.spec, x, y, shape))
 
 
-@pytest.mark.assay_capability(GTP)
+@pytest.mark.assay_capability(GTP, limits={"degree": "shape"})
 def test_gaunt_tensor_product_equivariance(assay_adapter, assay_check, assay_sizes, shape):
     from hypothesis import Phase, given, settings
 
@@ -132,3 +140,38 @@ def test_gaunt_tensor_product_equivariance(assay_adapter, assay_check, assay_siz
     summary = summarize_eps(np.array([e for e, _ in seen]), 1.0, assay_adapter.dtype, [r for _, r in seen])
     assay_check.check(summary, contract, "z(D x, D y) = D z(x, y) for every rotation",
                       _snippet(assay_adapter.spec, x, y, shape))
+
+
+def _declared_exponent(claim: str) -> float:
+    """``"L^3"`` → 3.0 (the claim an adapter declares with ``complexity=``)."""
+    import re
+
+    match = re.fullmatch(r"\s*(?:O\()?\s*L\s*\^\s*([0-9.]+)\s*\)?\s*", str(claim))
+    if match is None:
+        raise ValueError(f"complexity claim must look like 'L^3', got {claim!r}")
+    return float(match.group(1))
+
+
+@pytest.mark.assay_capability(GTP)
+def test_gaunt_tensor_product_complexity(assay_adapter, assay_check, assay_sizes):
+    """FLOPs of the adapter's product at L = complexity_l (L1 = L2 = L, l_out = 2L), fitted exponent vs the claim."""
+    from assay.conformance.report import NOT_PROVIDED_PREFIX
+    from assay.conformance.support import summarize_exponent
+    from assay.core.flops import count_flops, fit_loglog_exponent
+
+    claim = assay_adapter.capabilities()[GTP].limits.get("complexity")
+    if claim is None:
+        pytest.skip(f"{NOT_PROVIDED_PREFIX}{assay_adapter.name}: {GTP} declares no complexity claim")
+    declared = _declared_exponent(claim)
+    degrees = list(assay_sizes["complexity_l"])
+    counts = []
+    for L in degrees:
+        x, y = _inputs((L, L, 2 * L), 0)
+        counts.append(count_flops(_product, assay_adapter, x, y, 2 * L))
+    if min(counts) <= 0:
+        raise AssertionError(f"{assay_adapter.name}: no torch operation was counted at L = {degrees} (counts "
+                             f"{counts}); the complexity contract needs the product computed with torch")
+    fitted = fit_loglog_exponent(degrees, counts)
+    summary = summarize_exponent(fitted, declared, inputs=[dict(zip(degrees, counts))])
+    assay_check.check(summary, contract_for(GTP, "complexity", "float64"),
+                      f"FLOPs grow as L^{fitted:.2f} (declared {claim}; counts {dict(zip(degrees, counts))})")

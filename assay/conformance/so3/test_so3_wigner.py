@@ -13,6 +13,7 @@ Properties (each catches different mistakes):
 - **equivariance** — ``Y(R r) = D(R) Y(r)`` (Hypothesis draws the rotations) with the reference harmonics in the
   declared convention: the defining property, independent of any Euler convention.
 - **unitarity** — ``D Dᴴ = I``. Holds for a swapped-angle D too: unitarity alone never proves correctness.
+- **deep probes** — degrees ``deep_d_l`` (20 in every profile) beside ``0..d_l_max``, with every property.
 - **homomorphism** — ``D(R1 R2) = D(R1) D(R2)``; for the angle form the angles of ``R1 R2`` are computed in the
   declared convention. Swapping α and γ turns D into an anti-homomorphism, which this catches.
 """
@@ -53,8 +54,9 @@ def _examples(sizes: dict[str, int]) -> int:
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "l" in metafunc.fixturenames:
-        l_max = profile_sizes(metafunc)["d_l_max"]
-        metafunc.parametrize("l", range(l_max + 1), ids=lambda l: f"l={l}")
+        sizes = profile_sizes(metafunc)
+        degrees = sorted(set(range(sizes["d_l_max"] + 1)) | set(sizes["deep_d_l"]))  # with the deep probes
+        metafunc.parametrize("l", degrees, ids=lambda l: f"l={l}")
 
 
 def _rotations(adapter, capability: str, count: int) -> list[tuple[tuple | None, np.ndarray]]:
