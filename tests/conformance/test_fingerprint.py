@@ -18,7 +18,7 @@ def test_e3nn_is_real_integral_y_polar():
     assert sh.convention == {"so3.basis": "real", "so3.normalization": "integral", "so3.phase": "condon_shortley",
                              "so3.polar_axis": "y", "so3.m_order": "ascending"}
     assert result.matches["coupling tensors"].convention["so3.coupling"] == "e3nn"
-    assert result.matches["Euler angles"].convention == {"so3.euler": "e3nn_yxy"}
+    assert result.matches["Euler angles"].convention == {"so3.euler": "e3nn_yxy", "so3.wigner_D": "edmonds"}
     assert "real, integral-normalized, Condon–Shortley phase, polar axis y" in result.text()
 
 
@@ -54,3 +54,25 @@ def test_sign_flipped_harmonics_match_no_known_convention():
     assert not sh.identified
     assert sh.distance > 0.5
     assert sh.describe().startswith("matches no known convention; the nearest is")
+
+
+def test_the_conjugate_of_edmonds_D_is_named_not_unknown():
+    """moble's spherical returns the complex conjugate of Edmonds' D: the fingerprint must say so."""
+    import numpy as np
+
+    from assay.conformance.adapters import Adapter, capability, load_adapter
+    from assay.conformance.so3.fingerprint import fingerprint as so3_fingerprint
+
+    sympy_adapter = load_adapter("sympy")
+
+    class Conjugated(Adapter):
+        name = "conjugated"
+        conventions = {**sympy_adapter.conventions}
+
+        @capability("so3.wigner_D")
+        def wigner_D(self, l, alpha, beta, gamma):
+            return np.conj(np.asarray(sympy_adapter.get("so3.wigner_D")(l, alpha, beta, gamma), dtype=complex))
+
+    match = so3_fingerprint(Conjugated()).matches["Euler angles"]
+    assert match.identified and match.convention == {"so3.euler": "zyz", "so3.wigner_D": "conjugate"}
+    assert "the conjugate of ZYZ Edmonds" in match.describe()

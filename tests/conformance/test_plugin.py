@@ -155,3 +155,102 @@ def test_unrelated_runs_get_no_header_and_no_adapter(demo, pytester):
     result.assert_outcomes(passed=1)
     assert "assay: implementation" not in result.stdout.str()
     assert "assay conformance" not in result.stdout.str()
+
+
+def test_skip_ids_match_exactly_not_as_prefixes(demo, pytester, tmp_path):
+    pytester.makepyfile(test_ids='''
+import pytest
+
+
+@pytest.mark.assay_capability("demo.square")
+@pytest.mark.parametrize("l", [1, 10, 11])
+def test_degree(assay_adapter, l):
+    assert assay_adapter.get("demo.square")(2.0) == 4.0
+''')
+    skips = tmp_path / "skips.txt"
+    skips.write_text("test_ids.py::test_degree[1]\n")
+    result = demo("--assay-impl", "demo_adapters:Good", "--assay-skips", str(skips), "test_ids.py", "-rs")
+    result.assert_outcomes(passed=2, skipped=1)  # [1] only: not [10], not [11]
+
+
+def test_an_adapter_that_raises_is_an_error_with_its_message(demo, pytester, tmp_path):
+    pytester.makepyfile(raising_adapter='''
+from demo_adapters import Good
+from assay.conformance.adapters import capability
+
+
+class Raising(Good):
+    name = "demo-raising"
+
+    @capability("demo.square")
+    def square(self, x):
+        raise RuntimeError("the GPU kernel is not compiled")
+''')
+    report_path = tmp_path / "report.json"
+    result = demo("--assay-impl", "raising_adapter:Raising", f"--assay-report={report_path}", "test_demo.py")
+    result.assert_outcomes(passed=2, failed=1, skipped=2)
+    square = {t["id"]: t for t in json.loads(report_path.read_text())["tests"]}["test_demo.py::test_square"]
+    assert square["status"] == "error"
+    assert square["reason"] == "RuntimeError: the GPU kernel is not compiled"
+    result.stdout.fnmatch_lines(["*1 error*"])
+
+
+def test_integer_only_limit_makes_half_integer_cases_not_provided(demo, pytester, tmp_path):
+    pytester.makepyfile(spins='''
+from fractions import Fraction
+
+import pytest
+
+from assay.conformance.adapters import Adapter, capability
+from assay.conformance.registry import allows
+
+
+class IntegerOnly(Adapter):
+    name = "integer-only"
+
+    @capability("so3.wigner_3j", integer_spins=True)
+    def wigner_3j(self, *args):
+        from assay.reference.so3.coupling import wigner_3j
+
+        if any(Fraction(a).denominator != 1 for a in args[:3]):
+            raise ValueError("half-integer spins are not supported")
+        return wigner_3j(*args)
+
+
+@pytest.mark.assay_capability("so3.wigner_3j", limits={"spin": "j"})
+@pytest.mark.parametrize("j", [Fraction(1), Fraction(3, 2), Fraction(2)], ids=str)
+def test_spin(assay_adapter, j):
+    assert allows(assay_adapter, "so3.wigner_3j", spin=(j, j, 1)) == (j.denominator == 1)
+    assert assay_adapter.get("so3.wigner_3j")(j, j, 0, 0, 0, 0) != 0 or j.denominator != 1
+''')
+    result = demo("--assay-impl", "spins:IntegerOnly", "spins.py", "-rs")
+    result.assert_outcomes(passed=2, skipped=1)
+    result.stdout.fnmatch_lines(
+        ["*not provided by integer-only: so3.wigner_3j at spin 3/2 (declared integer_spins=True)"])
+
+
+def test_a_limit_a_capability_does_not_take_is_refused():
+    from assay.conformance.adapters import Adapter, capability
+
+    with pytest.raises(ValueError, match=r"wigner_3j does not take the limit 'max_degree'.*integer_spins, max_spin"):
+        class Wrong(Adapter):
+            @capability("so3.wigner_3j", max_degree=3)
+            def wigner_3j(self, *args):
+                return 0
+    with pytest.raises(ValueError, match=r"domain so3 has no capability 'so3.wigner3j'"):
+        class Typo(Adapter):
+            @capability("so3.wigner3j")
+            def wigner_3j(self, *args):
+                return 0
+
+
+def test_module_object_resolves_from_the_current_directory_in_plain_pytest(tmp_path):
+    """A spec naming a module in the directory pytest is started in works without PYTHONPATH tricks."""
+    (tmp_path / "my_local_adapter.py").write_text(
+        "from assay.conformance.so3.builtin import So3Builtin\n\n\nclass Mine(So3Builtin):\n    name = 'mine'\n")
+    command = [sys.executable, "-m", "pytest", "--pyargs", "assay.conformance.so3.test_so3_gaunt",
+               "--assay-impl=my_local_adapter:Mine", "--assay-profile=quick", "-q", "-p", "no:cacheprovider",
+               "-k", "test_gaunt_values"]
+    result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stdout[-2000:]
+    assert "mine" in result.stdout and "passed" in result.stdout

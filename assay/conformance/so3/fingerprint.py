@@ -12,7 +12,8 @@ from its outputs alone (its declared conventions are not read, only compared at 
   name the normalization: ``cg``/``cuequivariance`` (c = 1), ``e3nn`` (c = 1/√(2l3+1)), ``gaunt`` (the real Gaunt
   tensor, c = √((2l1+1)(2l2+1)/(4π)) |⟨l1 0 l2 0|l3 0⟩|, even triples only); the sign of ``c`` is reported too.
 - **Euler angles** (when ``so3.wigner_D`` is provided): D at a few angles against the reference in the basis found
-  above for each Euler convention (ZYZ, e3nn's Y–X–Y).
+  above for each Euler convention (ZYZ, e3nn's Y–X–Y) and, in a complex basis, for Edmonds' D and its complex
+  conjugate ("matches the conjugate of ZYZ Edmonds"); from ``so3.wigner_D_matrix`` alone, Edmonds or conjugate.
 """
 
 from __future__ import annotations
@@ -101,8 +102,11 @@ def _words(aspect: str, c: dict[str, str]) -> str:
         names = {"cg": "cg / cuequivariance (Σ_{m1 m2} C² = 1 per m3)", "e3nn": "e3nn (Frobenius norm 1)",
                  "gaunt": "real Gaunt tensor"}
         return f"{names[c['so3.coupling']]}, {c['sign']}"
-    if aspect == "Euler angles":
-        return {"zyz": "ZYZ (Edmonds)", "e3nn_yxy": "Y–X–Y (e3nn)"}[c["so3.euler"]]
+    if aspect in ("Euler angles", "Wigner D"):
+        euler = {"zyz": "ZYZ", "e3nn_yxy": "Y–X–Y (e3nn)"}.get(c.get("so3.euler", ""), "")
+        if c.get("so3.wigner_D") == "conjugate":
+            return f"the conjugate of {euler + ' ' if euler else ''}Edmonds' D".replace("  ", " ")
+        return f"{euler} (Edmonds)" if euler else "Edmonds' D"
     return ", ".join(f"{k}={v}" for k, v in c.items())
 
 
@@ -180,21 +184,48 @@ def _coupling_match(adapter: Any, sh_conventions: dict[str, str], tolerance: flo
     return _best("coupling tensors", scored, tolerance, detail)
 
 
+def _conjugations(sh_conventions: dict[str, str]) -> tuple[str, ...]:
+    """Edmonds' D and its complex conjugate differ only in a complex basis (a real D is its own conjugate)."""
+    return ("edmonds", "conjugate") if sh_conventions.get("so3.basis") == "complex" else ("edmonds",)
+
+
 def _euler_match(adapter: Any, sh_conventions: dict[str, str], tolerance: float) -> Match:
     from assay.conformance.so3.support import reference_wigner_D
 
     function = adapter.get("so3.wigner_D")
     scored = []
     for euler in ("zyz", "e3nn_yxy"):
-        conventions = {**sh_conventions, "so3.euler": euler}
+        for conjugation in _conjugations(sh_conventions):
+            conventions = {**sh_conventions, "so3.euler": euler, "so3.wigner_D": conjugation}
+            distance = 0.0
+            for l in (1, 2):
+                for angles in _ANGLES:
+                    got = np.asarray(function(l, *angles))
+                    expected = reference_wigner_D(l, conventions, angles=angles, dps=20)
+                    distance = max(distance, float(np.abs(got - expected).max()))
+            scored.append((distance, {"so3.euler": euler, "so3.wigner_D": conjugation}))
+    return _best("Euler angles", scored, tolerance)
+
+
+def _matrix_match(adapter: Any, sh_conventions: dict[str, str], tolerance: float) -> Match:
+    """Edmonds' D or its conjugate, from ``so3.wigner_D_matrix`` (no Euler convention involved)."""
+    from assay.conformance.so3.support import rotation_from_angles
+
+    function = adapter.get("so3.wigner_D_matrix")
+    from assay.conformance.so3.support import reference_wigner_D
+
+    scored = []
+    for conjugation in _conjugations(sh_conventions):
+        conventions = {**sh_conventions, "so3.wigner_D": conjugation}
         distance = 0.0
         for l in (1, 2):
             for angles in _ANGLES:
-                got = np.asarray(function(l, *angles))
-                expected = reference_wigner_D(l, conventions, angles=angles, dps=20)
+                matrix = rotation_from_angles(angles, "zyz")
+                got = np.asarray(function(l, matrix))
+                expected = reference_wigner_D(l, conventions, matrix=matrix, dps=20)
                 distance = max(distance, float(np.abs(got - expected).max()))
-        scored.append((distance, {"so3.euler": euler}))
-    return _best("Euler angles", scored, tolerance)
+        scored.append((distance, {"so3.wigner_D": conjugation}))
+    return _best("Wigner D", scored, tolerance)
 
 
 def fingerprint(adapter: Any, tolerance: float = 1e-6) -> Fingerprint:
@@ -227,4 +258,6 @@ def fingerprint(adapter: Any, tolerance: float = 1e-6) -> Fingerprint:
         result.not_provided.append("coupling tensors")
     if "so3.wigner_D" in capabilities:
         result.matches["Euler angles"] = _euler_match(adapter, sh_conventions, tolerance)
+    elif "so3.wigner_D_matrix" in capabilities:
+        result.matches["Wigner D"] = _matrix_match(adapter, sh_conventions, tolerance)
     return result
