@@ -67,7 +67,9 @@ def test_the_conjugate_of_edmonds_D_is_named_not_unknown():
 
     class Conjugated(Adapter):
         name = "conjugated"
-        conventions = {**sympy_adapter.conventions}
+
+        def __init__(self):
+            self.conventions = dict(sympy_adapter.conventions)
 
         @capability("so3.wigner_D")
         def wigner_D(self, l, alpha, beta, gamma):
