@@ -86,6 +86,9 @@ class SympyAdapter(Adapter):
     def spherical_harmonics(self, l_max: int, xyz: np.ndarray) -> np.ndarray:
         import mpmath
 
+        from assay.core.validation import as_degree
+
+        l_max = as_degree(l_max, "l_max")  # sympy's Ynm itself takes any n; the layout needs l_max >= 0
         points = np.asarray(xyz, dtype=np.float64).reshape(-1, 3)
         out = np.empty((len(points), (l_max + 1) ** 2), dtype=np.complex128)
         with mpmath.workdps(30):

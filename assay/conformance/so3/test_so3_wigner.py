@@ -59,12 +59,16 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("l", degrees, ids=lambda l: f"l={l}")
 
 
-def _rotations(adapter, capability: str, count: int) -> list[tuple[tuple | None, np.ndarray]]:
-    """(angles or None, matrix) pairs; angles in the adapter's declared Euler convention."""
+def _rotations(adapter, capability: str, count: int, deep: bool = False) -> list[tuple[tuple | None, np.ndarray]]:
+    """(angles or None, matrix) pairs; angles in the adapter's declared Euler convention. A deep probe takes the
+    first special angles (gimbal lock, right angles) and one random rotation: each costs a reference D of high l."""
     if capability == D_ANGLES:
         euler = convention(adapter.conventions, "so3.euler")
-        return [(a, rotation_from_angles(a, euler)) for a in sample_angles(count)]
-    return [(None, R) for R in sample_rotations(count)]
+        angles = sample_angles(count)
+        angles = angles[:4] + angles[-1:] if deep else angles
+        return [(a, rotation_from_angles(a, euler)) for a in angles]
+    rotations = sample_rotations(count)
+    return [(None, R) for R in (rotations[:3] if deep else rotations)]
 
 
 def _call(adapter, capability: str, l: int, angles: tuple | None, matrix: np.ndarray) -> np.ndarray:
@@ -94,7 +98,8 @@ def _snippet(spec: str, capability: str, l: int, angles: tuple | None, matrix: n
 @pytest.mark.assay_capability(param="capability", limits={"degree": "l"})
 def test_wigner_D_values(assay_adapter, assay_check, assay_sizes, capability, l):
     conventions = assay_adapter.conventions
-    differences, inputs, pairs = [], [], _rotations(assay_adapter, capability, assay_sizes["rotations"])
+    deep = l > assay_sizes["d_l_max"]
+    differences, inputs, pairs = [], [], _rotations(assay_adapter, capability, assay_sizes["rotations"], deep)
     for angles, matrix in pairs:
         got = _call(assay_adapter, capability, l, angles, matrix)
         expected = reference_wigner_D(l, conventions, angles=angles, matrix=None if angles else matrix)
@@ -133,7 +138,9 @@ def test_wigner_D_equivariance(assay_adapter, assay_check, assay_sizes, capabili
 
     conventions = assay_adapter.conventions
     euler = convention(conventions, "so3.euler")
-    complex_basis = convention(conventions, "so3.basis") == "complex"
+    # Edmonds' D in a complex basis acts as Y(R r) = conj(D(R)) Y(r); its declared conjugate acts as D itself
+    conjugate = (convention(conventions, "so3.basis") == "complex"
+                 and convention(conventions, "so3.wigner_D") == "edmonds")
     points = sample_unit_vectors(assay_sizes["points"])
     norm = sh_block_norm(l, convention(conventions, "so3.normalization"))
     contract = contract_for(capability, "equivariance", assay_adapter.dtype)
@@ -141,7 +148,7 @@ def test_wigner_D_equivariance(assay_adapter, assay_check, assay_sizes, capabili
 
     def error_at(angles: tuple | None, matrix: np.ndarray) -> float:
         D = _call(assay_adapter, capability, l, angles, matrix)
-        D = D.conj() if complex_basis else D
+        D = D.conj() if conjugate else D
         rotated = reference_sh_numpy(l, points @ matrix.T, conventions)
         transformed = reference_sh_numpy(l, points, conventions) @ D.T
         return float(np.abs(rotated - transformed).max())
