@@ -72,10 +72,10 @@ def test_matrix_cells_aggregate_parametrized_cases():
 def test_failing_cell_shows_the_reason_and_links_to_the_message():
     sh = "so3/test_so3_harmonics.py::test_spherical_harmonics_values"
     entries = [_entry(sh, "so3.spherical_harmonics", "passed", 0.0, 256),
-               {**_entry(sh, "so3.spherical_harmonics", "error"), "reason": "ValueError: l_max must be <= 8"}]
+               {**_entry(sh, "so3.spherical_harmonics", "error"), "reason": "ValueError: lmax must be <= 8"}]
     matrix = build_matrix([_synthetic("x", entries)])
     cell = matrix.cells[("so3.spherical_harmonics", "spherical_harmonics_values")]["x"]
-    assert "ValueError: l_max must be <= 8" in cell.text() and "max 0" not in cell.text()
+    assert "ValueError: lmax must be <= 8" in cell.text() and "max 0" not in cell.text()
     html = matrix.html()
     assert "<a href='#msg-1'>" in html and "<h3 id='msg-1'>" in html
 

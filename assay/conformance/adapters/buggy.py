@@ -60,9 +60,9 @@ class NegativeMSignFlip(_OneCapability):
     capability_name = "so3.spherical_harmonics"
     bug = "sh-negative-m"
 
-    def broken(self, l_max: int, xyz: np.ndarray) -> np.ndarray:
-        values = np.array(self.spherical_harmonics(l_max, xyz))
-        for l in range(1, l_max + 1):
+    def broken(self, lmax: int, xyz: np.ndarray) -> np.ndarray:
+        values = np.array(self.spherical_harmonics(lmax, xyz))
+        for l in range(1, lmax + 1):
             values[:, l * l:l * l + l] *= -1  # columns m = −l..−1 of degree l
         return values
 

@@ -76,11 +76,11 @@ class E3nnAdapter(Adapter):
             torch.set_default_dtype(previous)
 
     @capability("so3.spherical_harmonics", max_degree=E3NN_SH_MAX_DEGREE)
-    def spherical_harmonics(self, l_max: int, xyz: np.ndarray) -> np.ndarray:
+    def spherical_harmonics(self, lmax: int, xyz: np.ndarray) -> np.ndarray:
         from e3nn import o3
 
         points = to_tensor(xyz, self.dtype, self.device)
-        values = o3.spherical_harmonics(list(range(l_max + 1)), points, normalize=True,
+        values = o3.spherical_harmonics(list(range(lmax + 1)), points, normalize=True,
                                         normalization=self.conventions["so3.normalization"])
         return to_numpy(values)
 
@@ -107,9 +107,9 @@ class E3nnAdapter(Adapter):
             return to_numpy(o3.Irrep(l, 1).D_from_matrix(to_tensor(R, self.dtype, self.device)))
 
 
-def _irreps(l_max: int) -> str:
-    """``"1x0e+1x1o+1x2e+…"`` up to ``l_max``: one copy of each degree with the parity of a harmonic."""
-    return "+".join(f"1x{l}{'e' if l % 2 == 0 else 'o'}" for l in range(l_max + 1))
+def _irreps(lmax: int) -> str:
+    """``"1x0e+1x1o+1x2e+…"`` up to ``lmax``: one copy of each degree with the parity of a harmonic."""
+    return "+".join(f"1x{l}{'e' if l % 2 == 0 else 'o'}" for l in range(lmax + 1))
 
 
 def _gaunt_path_weight(l1: int, l2: int, l3: int) -> float:

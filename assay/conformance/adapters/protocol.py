@@ -20,7 +20,7 @@ The easy way to write one is to subclass :class:`Adapter` and mark methods with 
         conventions = {"so3.basis": "real", "so3.normalization": "integral", "so3.polar_axis": "z"}
 
         @capability("so3.spherical_harmonics", max_degree=8)
-        def spherical_harmonics(self, l_max, xyz):
+        def spherical_harmonics(self, lmax, xyz):
             ...
 
 The call signature of each capability, the limits it admits (``max_degree``, ``integer_spins``, ``max_dimension``…)

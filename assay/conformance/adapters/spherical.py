@@ -8,7 +8,7 @@ Wrapped:
   a ``(2l+1, 2l+1)`` matrix, rows m' = −l..l, columns m = −l..l. spherical's 𝔇 is the complex conjugate of Edmonds'
   D (``𝔇_{m'm} = e^{+im'α} d_{m'm}(β) e^{+imγ}``): declared as ``so3.wigner_D = "conjugate"``;
 - ``so3.wigner_D_matrix`` — the same with ``R = quaternionic.array.from_rotation_matrix(R)``;
-- ``so3.spherical_harmonics`` — ``Wigner(l_max).sYlm(0, R)`` with ``R = quaternionic.array.from_spherical_coordinates(θ,
+- ``so3.spherical_harmonics`` — ``Wigner(lmax).sYlm(0, R)`` with ``R = quaternionic.array.from_spherical_coordinates(θ,
   φ)`` (θ from +z, φ from +x; computed here from the points with ``arctan2``): complex Condon–Shortley
   harmonics, orthonormal, spin weight 0, ordered by ``Yindex(ell, m)`` (l-major, m ascending);
 - ``so3.wigner_3j`` — ``spherical.Wigner3j(j1, j2, j3, m1, m2, m3)`` and ``so3.clebsch_gordan`` —
@@ -97,12 +97,12 @@ class SphericalAdapter(Adapter):
         return self._block(l, rotor)
 
     @capability("so3.spherical_harmonics")
-    def spherical_harmonics(self, l_max: int, xyz: np.ndarray) -> np.ndarray:
+    def spherical_harmonics(self, lmax: int, xyz: np.ndarray) -> np.ndarray:
         points = np.asarray(xyz, dtype=np.float64).reshape(-1, 3)
         theta = np.arctan2(np.hypot(points[:, 0], points[:, 1]), points[:, 2])
         phi = np.arctan2(points[:, 1], points[:, 0])
         rotors = self._quaternionic.array.from_spherical_coordinates(theta, phi)
-        values = np.asarray(self._wigner_of(_plain(l_max)).sYlm(0, rotors))
+        values = np.asarray(self._wigner_of(_plain(lmax)).sYlm(0, rotors))
         return values.reshape(len(points), -1)
 
     @capability("so3.wigner_3j", integer_spins=True)

@@ -1,8 +1,8 @@
 """The ``sphericart`` adapters: spherical and solid harmonics from sphericart (numpy API and ``sphericart.torch``).
 
-Wrapped: ``sphericart.SphericalHarmonics(l_max).compute(xyz)`` and ``sphericart.SolidHarmonics(l_max).compute(xyz)``
+Wrapped: ``sphericart.SphericalHarmonics(lmax).compute(xyz)`` and ``sphericart.SolidHarmonics(lmax).compute(xyz)``
 (:class:`SphericartAdapter`), and the classes of the same names in ``sphericart.torch``
-(:class:`SphericartTorchAdapter`). One calculator is built per ``l_max`` and reused.
+(:class:`SphericartTorchAdapter`). One calculator is built per ``lmax`` and reused.
 
 Conventions (sphericart's documentation: "consistent with the definition of real spherical harmonics from
 Wikipedia", stored at index ``l(l+1)+m``; confirmed by ``assay fingerprint --impl sphericart``, which finds
@@ -17,7 +17,7 @@ coupling coefficients or tensor products.
 Measured: float64 passes every harmonics test of the quick and ci profiles (deep probes l = 24, 40 included;
 ≤ 8 ε of ‖Y_l‖ for l ≤ 20, 96 ε at the z pole for l = 6). In float32 sphericart breaks down from l = 18
 (35 ε₃₂ at l = 18, 1.2e5 ε₃₂ at l = 19, 4e6 ε₃₂ at l = 20, NaN from l = 28), so the deep probes fail in float32.
-A negative ``l_max`` is accepted by the numpy API, returns an empty array, and the interpreter then dies with
+A negative ``lmax`` is accepted by the numpy API, returns an empty array, and the interpreter then dies with
 SIGSEGV at exit (heap corruption; the robustness chapter finds it); ``sphericart.torch`` raises RuntimeError.
 
 Options: ``dtype`` (``float64``, ``float32``: the points are cast to it and sphericart computes in it);
@@ -69,24 +69,24 @@ class SphericartAdapter(Adapter):
         self.conventions = dict(_CONVENTIONS)
         self._calculators: dict[tuple[str, Any], Any] = {}
 
-    def _calculator(self, kind: str, l_max: Any) -> Any:
-        key = (kind, l_max)
+    def _calculator(self, kind: str, lmax: Any) -> Any:
+        key = (kind, lmax)
         if key not in self._calculators:
-            # l_max is passed through unchanged: what sphericart does with a bad degree is what is tested
-            self._calculators[key] = getattr(self._module, kind)(l_max)
+            # lmax is passed through unchanged: what sphericart does with a bad degree is what is tested
+            self._calculators[key] = getattr(self._module, kind)(lmax)
         return self._calculators[key]
 
-    def _compute(self, kind: str, l_max: Any, xyz: np.ndarray) -> np.ndarray:
+    def _compute(self, kind: str, lmax: Any, xyz: np.ndarray) -> np.ndarray:
         points = np.ascontiguousarray(np.asarray(xyz, dtype=np.float64).reshape(-1, 3), dtype=self.dtype)
-        return np.asarray(self._calculator(kind, l_max).compute(points))
+        return np.asarray(self._calculator(kind, lmax).compute(points))
 
     @capability("so3.spherical_harmonics")
-    def spherical_harmonics(self, l_max: int, xyz: np.ndarray) -> np.ndarray:
-        return self._compute("SphericalHarmonics", l_max, xyz)
+    def spherical_harmonics(self, lmax: int, xyz: np.ndarray) -> np.ndarray:
+        return self._compute("SphericalHarmonics", lmax, xyz)
 
     @capability("so3.solid_harmonics")
-    def solid_harmonics(self, l_max: int, xyz: np.ndarray) -> np.ndarray:
-        return self._compute("SolidHarmonics", l_max, xyz)
+    def solid_harmonics(self, lmax: int, xyz: np.ndarray) -> np.ndarray:
+        return self._compute("SolidHarmonics", lmax, xyz)
 
 
 class SphericartTorchAdapter(Adapter):
@@ -107,17 +107,17 @@ class SphericartTorchAdapter(Adapter):
         self.conventions = dict(_CONVENTIONS)
         self._calculators: dict[tuple[str, Any], Any] = {}
 
-    def _compute(self, kind: str, l_max: Any, xyz: np.ndarray) -> np.ndarray:
-        key = (kind, l_max)
+    def _compute(self, kind: str, lmax: Any, xyz: np.ndarray) -> np.ndarray:
+        key = (kind, lmax)
         if key not in self._calculators:
-            self._calculators[key] = getattr(self._module, kind)(l_max)
+            self._calculators[key] = getattr(self._module, kind)(lmax)
         points = to_tensor(np.asarray(xyz, dtype=np.float64).reshape(-1, 3), self.dtype, self.device)
         return to_numpy(self._calculators[key].compute(points))
 
     @capability("so3.spherical_harmonics")
-    def spherical_harmonics(self, l_max: int, xyz: np.ndarray) -> np.ndarray:
-        return self._compute("SphericalHarmonics", l_max, xyz)
+    def spherical_harmonics(self, lmax: int, xyz: np.ndarray) -> np.ndarray:
+        return self._compute("SphericalHarmonics", lmax, xyz)
 
     @capability("so3.solid_harmonics")
-    def solid_harmonics(self, l_max: int, xyz: np.ndarray) -> np.ndarray:
-        return self._compute("SolidHarmonics", l_max, xyz)
+    def solid_harmonics(self, lmax: int, xyz: np.ndarray) -> np.ndarray:
+        return self._compute("SolidHarmonics", lmax, xyz)

@@ -83,18 +83,18 @@ class SympyAdapter(Adapter):
         return real_gaunt(l1, l2, l3, m1, m2, m3)
 
     @capability("so3.spherical_harmonics")
-    def spherical_harmonics(self, l_max: int, xyz: np.ndarray) -> np.ndarray:
+    def spherical_harmonics(self, lmax: int, xyz: np.ndarray) -> np.ndarray:
         import mpmath
 
         from assay.core.validation import as_degree
 
-        l_max = as_degree(l_max, "l_max")  # sympy's Ynm itself takes any n; the layout needs l_max >= 0
+        lmax = as_degree(lmax, "lmax")  # sympy's Ynm itself takes any n; the layout needs lmax >= 0
         points = np.asarray(xyz, dtype=np.float64).reshape(-1, 3)
-        out = np.empty((len(points), (l_max + 1) ** 2), dtype=np.complex128)
+        out = np.empty((len(points), (lmax + 1) ** 2), dtype=np.complex128)
         with mpmath.workdps(30):
             for row, point in enumerate(points):
                 theta, phi = _angles(point)
-                for l in range(l_max + 1):
+                for l in range(lmax + 1):
                     for m in range(-l, l + 1):
                         out[row, l * l + l + m] = complex(_ynm_function(l, m)(theta, phi))
         return out

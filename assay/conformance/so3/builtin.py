@@ -94,20 +94,20 @@ class So3Builtin(Adapter):
 
         return real_coupling_tensor(l1, l2, l3, convention=self.conventions[COUPLING]).astype(self.dtype)
 
-    def _harmonics(self, l_max: int, xyz: np.ndarray, normalize: bool) -> np.ndarray:
+    def _harmonics(self, lmax: int, xyz: np.ndarray, normalize: bool) -> np.ndarray:
         c = self.conventions
         values = self._sh_kernel.spherical_harmonics(
-            l_max, to_tensor(xyz, self.dtype, self.device), basis=c[BASIS], normalization=c[NORMALIZATION],
+            lmax, to_tensor(xyz, self.dtype, self.device), basis=c[BASIS], normalization=c[NORMALIZATION],
             phase=c[PHASE], polar_axis=c[POLAR_AXIS], normalize=normalize)
         return to_numpy(values)
 
     @capability("so3.spherical_harmonics")
-    def spherical_harmonics(self, l_max: int, xyz: np.ndarray) -> np.ndarray:
-        return self._harmonics(l_max, xyz, normalize=True)
+    def spherical_harmonics(self, lmax: int, xyz: np.ndarray) -> np.ndarray:
+        return self._harmonics(lmax, xyz, normalize=True)
 
     @capability("so3.solid_harmonics")
-    def solid_harmonics(self, l_max: int, xyz: np.ndarray) -> np.ndarray:
-        return self._harmonics(l_max, xyz, normalize=False)
+    def solid_harmonics(self, lmax: int, xyz: np.ndarray) -> np.ndarray:
+        return self._harmonics(lmax, xyz, normalize=False)
 
     @capability("so3.wigner_D")
     def wigner_D(self, l: int, alpha: float, beta: float, gamma: float) -> np.ndarray:

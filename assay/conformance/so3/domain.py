@@ -31,13 +31,13 @@ CAPABILITIES = (
     ),
     CapabilitySpec(
         "so3.spherical_harmonics",
-        "f(l_max, xyz) -> array (N, (l_max+1)**2): SH of degrees 0..l_max at the N unit vectors xyz (float64 array "
+        "f(lmax, xyz) -> array (N, (lmax+1)**2): SH of degrees 0..lmax at the N unit vectors xyz (float64 array "
         "(N, 3)), degree-major, m in the declared order, in the declared convention",
         limits=("max_degree",), conventions=_SH_CONVENTIONS,
     ),
     CapabilitySpec(
         "so3.solid_harmonics",
-        "f(l_max, xyz) -> array (N, (l_max+1)**2): regular solid harmonics |r|^l Y_lm(r/|r|) at N non-zero points "
+        "f(lmax, xyz) -> array (N, (lmax+1)**2): regular solid harmonics |r|^l Y_lm(r/|r|) at N non-zero points "
         "of any length, laid out and normalized as so3.spherical_harmonics",
         limits=("max_degree",), conventions=_SH_CONVENTIONS,
     ),

@@ -117,11 +117,11 @@ def _sh_candidates() -> list[dict[str, str]]:
     return [dict(zip(keys, combo)) for combo in itertools.product(*values)]
 
 
-def _sh_distance(got: np.ndarray, candidate: dict[str, str], l_max: int) -> float:
+def _sh_distance(got: np.ndarray, candidate: dict[str, str], lmax: int) -> float:
     from assay.conformance.so3.support import reference_sh_numpy, sh_block_norm
 
     worst = 0.0
-    for l in range(l_max + 1):
+    for l in range(lmax + 1):
         expected = reference_sh_numpy(l, _POINTS, candidate)
         block = got[:, l * l:(l + 1) ** 2]
         if np.iscomplexobj(block) != np.iscomplexobj(expected):
@@ -240,9 +240,9 @@ def fingerprint(adapter: Any, tolerance: float = 1e-6) -> Fingerprint:
                                                             "so3.polar_axis", "so3.m_order")
                       if k in adapter.conventions}
     if "so3.spherical_harmonics" in capabilities:
-        l_max = min(3, capabilities["so3.spherical_harmonics"].limits.get("max_degree", 3))
-        got = np.asarray(adapter.get("so3.spherical_harmonics")(l_max, _POINTS))
-        scored = [(_sh_distance(got, c, l_max), c) for c in _sh_candidates()]
+        lmax = min(3, capabilities["so3.spherical_harmonics"].limits.get("max_degree", 3))
+        got = np.asarray(adapter.get("so3.spherical_harmonics")(lmax, _POINTS))
+        scored = [(_sh_distance(got, c, lmax), c) for c in _sh_candidates()]
         match = _best("spherical harmonics", scored, tolerance)
         result.matches["spherical harmonics"] = match
         if match.identified:

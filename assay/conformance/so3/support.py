@@ -248,16 +248,16 @@ def deep_symbols(count: int, j_max: int, seed: int = 100) -> list[tuple]:
     return [tuple(Fraction(v) for v in a) for a in fixed] + random[:count]
 
 
-def deep_degrees(count: int, l_max: int, seed: int = 200) -> list[tuple[int, ...]]:
-    """Gaunt arguments ``(l1, l2, l3, m1, m2, m3)`` with degrees up to ``l_max``: ``(L L L; 0 0 0)``-like worst
+def deep_degrees(count: int, lmax: int, seed: int = 200) -> list[tuple[int, ...]]:
+    """Gaunt arguments ``(l1, l2, l3, m1, m2, m3)`` with degrees up to ``lmax``: ``(L L L; 0 0 0)``-like worst
     cases, then ``count`` random ones with an even degree sum and ``m1 + m2 + m3 = 0`` (deterministic)."""
-    L = int(l_max) - int(l_max) % 2
+    L = int(lmax) - int(lmax) % 2
     fixed = [(L, L, L, 0, 0, 0), (L, L - 1, L - 1, 1, -2, 1), (L // 2, L // 2, L, 3, -1, -2), (L, L, 2, -1, 1, 0)]
     rng = np.random.default_rng(seed)
     out = []
     while len(out) < count:
-        l1, l2 = (int(v) for v in rng.integers(0, l_max + 1, 2))
-        l3 = int(rng.integers(abs(l1 - l2), min(l1 + l2, l_max) + 1))
+        l1, l2 = (int(v) for v in rng.integers(0, lmax + 1, 2))
+        l3 = int(rng.integers(abs(l1 - l2), min(l1 + l2, lmax) + 1))
         if (l1 + l2 + l3) % 2:
             continue
         m1, m2 = int(rng.integers(-l1, l1 + 1)), int(rng.integers(-l2, l2 + 1))

@@ -32,12 +32,12 @@ TENSOR = "so3.coupling_tensor"
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "l1" in metafunc.fixturenames:
-        l_max = profile_sizes(metafunc)["tensor_l_max"]
-        metafunc.parametrize("l1", range(l_max + 1), ids=lambda l: f"l1={l}")
+        lmax = profile_sizes(metafunc)["tensor_l_max"]
+        metafunc.parametrize("l1", range(lmax + 1), ids=lambda l: f"l1={l}")
 
 
-def _triples(l1: int, l_max: int) -> list[tuple[int, int, int]]:
-    return [(l1, l2, l3) for l2 in range(l_max + 1) for l3 in range(abs(l1 - l2), l1 + l2 + 1)]
+def _triples(l1: int, lmax: int) -> list[tuple[int, int, int]]:
+    return [(l1, l2, l3) for l2 in range(lmax + 1) for l3 in range(abs(l1 - l2), l1 + l2 + 1)]
 
 
 def _tensor(adapter, triple: tuple[int, int, int]) -> np.ndarray:

@@ -30,15 +30,15 @@ _REFERENCE = {GAUNT: "assay.reference.so3.gaunt.gaunt", REAL_GAUNT: "assay.refer
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "l1" in metafunc.fixturenames:
-        l_max = profile_sizes(metafunc)["gaunt_l_max"]
-        metafunc.parametrize("l1", range(l_max + 1), ids=lambda l: f"l1={l}")
+        lmax = profile_sizes(metafunc)["gaunt_l_max"]
+        metafunc.parametrize("l1", range(lmax + 1), ids=lambda l: f"l1={l}")
 
 
-def _arguments(l1: int, l_max: int, real: bool) -> list[tuple[int, ...]]:
-    """All (l1, l2, l3, m1, m2, m3) with l2 ≤ l_max, l3 ≤ l1 + l2 + 1 and the orders that can be non-zero, plus
+def _arguments(l1: int, lmax: int, real: bool) -> list[tuple[int, ...]]:
+    """All (l1, l2, l3, m1, m2, m3) with l2 ≤ lmax, l3 ≤ l1 + l2 + 1 and the orders that can be non-zero, plus
     selection-rule zeros (m3 chosen to break Σm = 0)."""
     out = []
-    for l2 in range(l_max + 1):
+    for l2 in range(lmax + 1):
         for l3 in range(l1 + l2 + 2):
             for m1 in range(-l1, l1 + 1):
                 for m2 in range(-l2, l2 + 1):

@@ -33,9 +33,9 @@ from assay.conformance.so3.support import (
 GTP = "so3.gaunt_tensor_product"
 
 
-def _shapes(l_max: int) -> list[tuple[int, int, int]]:
+def _shapes(lmax: int) -> list[tuple[int, int, int]]:
     shapes = []
-    for L in range(1, l_max + 1):
+    for L in range(1, lmax + 1):
         shapes += [(L, L, 2 * L), (L, L - 1, L)]
     return shapes
 

@@ -7,7 +7,7 @@ child that loads the adapter with :func:`assay.conformance.adapters.load_adapter
 the probes of every capability the adapter provides, in order, printing a JSON line before and after each (loading
 torch once instead of once per capability); when the child dies, the probe it had started is recorded as the crash
 and a new child carries on from the next probe. A child that dies *after* its probes returned (memory corrupted by
-one of them, found when the interpreter frees it at exit — sphericart with ``l_max = -1``) is followed by one child
+one of them, found when the interpreter frees it at exit — sphericart with ``lmax = -1``) is followed by one child
 per probe to find the culprit. A child that runs past the time limit is killed and its probe recorded as a hang.
 Each test then checks the outcomes of its own capability; they are also attached to the test as the user property
 ``assay_robustness`` (probe, arguments, outcome, detail).
@@ -18,13 +18,13 @@ Probes, per capability:
   range (|m| > j, e.g. ``wigner_3j(1, 1, 1, 2, 0, -2)``), a negative degree, a degree that is not a multiple of
   1/2 (CG/3j) or not an integer (Gaunt), a half-integer order in a Gaunt coefficient, and — for an adapter that
   declares ``integer_spins=True`` — a half-integer j, which it has declared it cannot take;
-- harmonics (``so3.spherical_harmonics``, ``so3.solid_harmonics``): a negative ``l_max`` and a non-integer one;
+- harmonics (``so3.spherical_harmonics``, ``so3.solid_harmonics``): a negative ``lmax`` and a non-integer one;
 - Wigner D (``so3.wigner_D``, ``so3.wigner_D_matrix``): a negative degree and a non-integer one.
 
 Acceptable outcomes: a raised ``Exception`` (its type is reported; ``ValueError``/``TypeError`` are the
 idiomatic ones). For the selection-rule probes (|m| > j, and a negative j, outside the physical range) an exact
 zero is accepted too: some libraries define the symbol as zero there (sympy returns 0 for both, WIGXJPF returns
-0.0); for a negative ``l_max`` or degree of an array an empty array (no degrees) is accepted likewise. Anything
+0.0); for a negative ``lmax`` or degree of an array an empty array (no degrees) is accepted likewise. Anything
 else fails, with the probe, the outcome and a reproduction snippet: a crash or hang, a non-zero or non-finite
 number, a non-empty array, or a zero where no convention defines one.
 """
@@ -93,8 +93,8 @@ PROBES: dict[str, tuple[Probe, ...]] = {
         Probe("half-integer orders", "(2, 2, 2, Fraction(1, 2), Fraction(-1, 2), 0)"),
     ),
     SH: (
-        Probe("negative l_max", "(-1, XYZ)", zero_ok=True),
-        Probe("non-integer l_max", "(1.5, XYZ)"),
+        Probe("negative lmax", "(-1, XYZ)", zero_ok=True),
+        Probe("non-integer lmax", "(1.5, XYZ)"),
     ),
     D_ANGLES: (
         Probe("negative l", "(-1, 0.1, 0.2, 0.3)", zero_ok=True),

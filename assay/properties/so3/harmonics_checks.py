@@ -42,7 +42,7 @@ def sphere_quadrature(max_degree: int) -> tuple[np.ndarray, np.ndarray]:
 
     Gauss–Legendre in ``cos θ`` with ``⌈(max_degree+1)/2⌉`` nodes (exact to degree ``2n − 1 ≥ max_degree`` in
     ``cos θ``) times ``max_degree + 1`` equally spaced azimuths (exact for ``e^{ikφ}``, ``|k| ≤ max_degree``).
-    A product ``conj(Y_lm) Y_l'm'`` has degree ``l + l'``, so ``max_degree = 2 l_max`` makes the Gram matrix exact
+    A product ``conj(Y_lm) Y_l'm'`` has degree ``l + l'``, so ``max_degree = 2 lmax`` makes the Gram matrix exact
     up to float64 rounding of the nodes (≈ 1e-16). The weights sum to ``4π``.
     """
     if max_degree < 0:
