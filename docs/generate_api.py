@@ -25,9 +25,15 @@ MODULES = [
     "assay.properties.so3.wigner_checks",
     "assay.properties.so3.tensor_product_checks",
     "assay.properties.optics",
+    "assay.reference.frames",
+    "assay.properties.frames.strategies",
+    "assay.properties.frames.checks",
+    "assay.properties.frames.fixtures",
     "assay.kernels.so3",
     "assay.kernels.optics",
+    "assay.kernels.frames",
     "assay.conformance",
+    "assay.conformance.registry",
 ]
 
 OUTPUT = Path(__file__).resolve().parent / "api.md"

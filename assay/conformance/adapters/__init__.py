@@ -59,6 +59,7 @@ REGISTRY: dict[str, str] = {
     "buggy-frames-sum-sign": "assay.conformance.adapters.buggy_frames:SumSignFrames",
     "buggy-frames-no-centroid": "assay.conformance.adapters.buggy_frames:CentroidNotRestored",
     "buggy-frames-left-handed": "assay.conformance.adapters.buggy_frames:LeftHandedThirdAxis",
+    "buggy-frames-graph-basis": "assay.conformance.adapters.buggy_frames:BasisDependentSignatures",
     # bridges
     "pot": "assay.conformance.adapters.pot:PotAdapter",
     "torchcfm": "assay.conformance.adapters.torchcfm:TorchCfmAdapter",
@@ -120,7 +121,9 @@ def _resolve_target(target: str) -> Any:
     try:
         module = _import(module_name)
     except ModuleNotFoundError as error:
-        if error.name is not None and module_name.startswith(error.name) and target not in REGISTRY.values():
+        missing_itself = error.name is not None and (
+            error.name == module_name or module_name.startswith(error.name + "."))
+        if missing_itself and target not in REGISTRY.values():
             raise ValueError(
                 f"--assay-impl {target!r} is neither a registered adapter ({', '.join(sorted(REGISTRY))}) "
                 f"nor an importable module"

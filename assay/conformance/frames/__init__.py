@@ -1,0 +1,1 @@
+"""The frames conformance domain: PCA frame averaging (Puny et al., ICLR 2022)."""

@@ -1,0 +1,1 @@
+"""Frame-averaging strategies, fixtures and property checks (each check returns an error size)."""
