@@ -130,7 +130,8 @@ def contracts_markdown() -> str:
             f32 = table[(spec.capability, spec.measure, "float32")]
             scale = f" of {spec.scale}" if spec.unit in ("eps", "rel") and spec.scale not in ("", "1") else ""
             alarm = f" (false alarm {spec.false_alarm:g}; {spec.statistic})" if spec.unit == "stat" else ""
-            out.append(f"| `{spec.capability}` | {spec.measure} | {f64.bound:g} {spec.unit}{scale}{alarm} | "
-                       f"{f32.bound:g} {spec.unit} | {'0 ulp (equal)' if spec.exact else '—'} | {spec.why} |")
+            cells = [f"`{spec.capability}`", spec.measure, f"{f64.bound:g} {spec.unit}{scale}{alarm}",
+                     f"{f32.bound:g} {spec.unit}", "0 ulp (equal)" if spec.exact else "—", spec.why]
+            out.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
         out.append("")
     return "\n".join(out)

@@ -28,7 +28,7 @@ from typing import Any
 
 import pytest
 
-__all__ = ["AssayConformanceWarning", "read_id_file"]
+__all__ = ["AssayConformanceWarning", "item_id", "read_id_file"]
 
 _IMPL_ENV = "ASSAY_IMPL"
 _DEFAULT_IMPL = "builtin"
@@ -93,9 +93,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--assay-report", dest="assay_report", default=None, metavar="PATH",
                     help="write a JSON conformance report to PATH")
     group.addoption("--assay-skips", dest="assay_skips", default=None, metavar="FILE",
-                    help="file of test-id prefixes to skip (# comments)")
+                    help="file of test ids to skip: a case, a test or a chapter file, one per line (# comments)")
     group.addoption("--assay-xfails", dest="assay_xfails", default=None, metavar="FILE",
-                    help="file of test-id prefixes expected to fail (# comments)")
+                    help="file of test ids expected to fail: a case, a test or a chapter file (# comments)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -162,7 +162,7 @@ def _absolute(config: pytest.Config, path: str) -> Path:
 
 
 def read_id_file(path: str | os.PathLike) -> list[str]:
-    """The test-id prefixes listed in ``path``: one per line, ``#`` starts a comment, blank lines ignored."""
+    """The test ids listed in ``path``: one per line, ``#`` starts a comment, blank lines ignored."""
     file = Path(path)
     if not file.is_file():
         raise pytest.UsageError(f"ids file {str(path)!r} does not exist")
@@ -174,13 +174,27 @@ def read_id_file(path: str | os.PathLike) -> list[str]:
     return ids
 
 
-def _matches(item: pytest.Item, wanted: str) -> bool:
-    """``wanted`` names this test case exactly, the test (all its cases) or its chapter file; both are compared
-    relative to the ``assay/conformance`` package (:func:`~assay.conformance.report.canonical_id`), and a chapter
-    file may be named without its domain folder."""
+def item_id(item: pytest.Item) -> str:
+    """The id of a conformance test relative to the ``assay/conformance`` package —
+    ``so3/test_so3_harmonics.py::test_spherical_harmonics_values[l=3]`` — taken from the file's location, so it is
+    the same whatever pytest's rootdir and however the run was started (``--pyargs assay.conformance``, one domain,
+    one chapter module). Tests outside the package keep their node id."""
     from assay.conformance.report import canonical_id
 
-    nodeid = canonical_id(item.nodeid)
+    package = Path(__file__).resolve().parent
+    try:
+        relative = Path(str(item.path)).resolve().relative_to(package).as_posix()
+    except ValueError:
+        return canonical_id(item.nodeid)
+    return f"{relative}::{item.name}"
+
+
+def _matches(item: pytest.Item, wanted: str) -> bool:
+    """``wanted`` names this test case exactly, the test (all its cases) or its chapter file, relative to the
+    ``assay/conformance`` package (:func:`item_id`); a chapter file may be named without its domain folder."""
+    from assay.conformance.report import canonical_id
+
+    nodeid = item_id(item)
     wanted = canonical_id(wanted.strip())
     candidates = {nodeid, nodeid.split("[", 1)[0], nodeid.split("::", 1)[0]}
     short = {c.split("/", 1)[1] if "/" in c.split("::", 1)[0] else c for c in candidates}
@@ -212,7 +226,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         marker = item.get_closest_marker("assay_capability")
         if marker is not None or "assay_adapter" in getattr(item, "fixturenames", ()):
             capability = _marked_capability(item, marker) if marker is not None else None
-            item.user_properties.append(("assay_test", {"capability": capability}))
+            item.user_properties.append(("assay_test", {"capability": capability, "id": item_id(item)}))
 
 
 # -- capability skips ----------------------------------------------------------------------------------------

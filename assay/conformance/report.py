@@ -131,10 +131,11 @@ def make_entry(nodeid: str, status: str, reason: str, duration: float, propertie
     """One entry of ``tests`` from the collected phase data."""
     measurements = [value for key, value in properties if key == "assay_measure"]
     info = next((value for key, value in properties if key == "assay_test"), {}) or {}
+    test_id = info.get("id") or canonical_id(nodeid)
     entry: dict[str, Any] = {
         "nodeid": nodeid,
-        "id": canonical_id(nodeid),
-        "test": base_test_id(nodeid),
+        "id": test_id,
+        "test": test_id.split("[", 1)[0],
         "capability": info.get("capability"),
         "status": status,
         "reason": reason,

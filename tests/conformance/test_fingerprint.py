@@ -18,7 +18,7 @@ def test_e3nn_is_real_integral_y_polar():
     assert sh.convention == {"so3.basis": "real", "so3.normalization": "integral", "so3.phase": "condon_shortley",
                              "so3.polar_axis": "y", "so3.m_order": "ascending"}
     assert result.matches["coupling tensors"].convention["so3.coupling"] == "e3nn"
-    assert result.matches["Euler angles"].convention == {"so3.euler": "e3nn_yxy", "so3.wigner_D": "edmonds"}
+    assert result.matches["Euler angles"].convention == {"so3.euler": "e3nn_yxy"}
     assert "real, integral-normalized, Condon–Shortley phase, polar axis y" in result.text()
 
 

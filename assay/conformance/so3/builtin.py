@@ -28,8 +28,9 @@ from assay.reference.so3.conventions import BASIS, COUPLING, EULER, M_ORDER, NOR
 
 __all__ = ["So3Builtin"]
 
-#: The cost of each route of the kernel's Gaunt product, for L1 = L2 = L and l_out = 2L.
-_GTP_COMPLEXITY = {"auto": "L^3", "fourier": "L^3", "s2grid": "L^3", "sparse": "L^5"}
+#: The cost claim of each route of the kernel's Gaunt product, for L1 = L2 = L and l_out = 2L. The sparse ``cg``
+#: route's work is gathers and scatters, which FLOP counters do not see, so it declares no claim.
+_GTP_COMPLEXITY = {"auto": "L^3", "fourier": "L^3", "s2grid": "L^3", "cg": None}
 
 
 class So3Builtin(Adapter):
@@ -139,7 +140,8 @@ class So3Builtin(Adapter):
             found.pop("so3.gaunt_tensor_product")
         else:
             gtp = found["so3.gaunt_tensor_product"]
-            found[gtp.name] = Capability(gtp.name, gtp.function, {"complexity": _GTP_COMPLEXITY[self._method]})
+            claim = _GTP_COMPLEXITY[self._method]
+            found[gtp.name] = Capability(gtp.name, gtp.function, {"complexity": claim} if claim else {})
         return found
 
 

@@ -105,8 +105,10 @@ def _words(aspect: str, c: dict[str, str]) -> str:
     if aspect in ("Euler angles", "Wigner D"):
         euler = {"zyz": "ZYZ", "e3nn_yxy": "Y–X–Y (e3nn)"}.get(c.get("so3.euler", ""), "")
         if c.get("so3.wigner_D") == "conjugate":
-            return f"the conjugate of {euler + ' ' if euler else ''}Edmonds' D".replace("  ", " ")
-        return f"{euler} (Edmonds)" if euler else "Edmonds' D"
+            return f"the conjugate of {euler + ' ' if euler else ''}Edmonds' D"
+        if c.get("so3.wigner_D") == "edmonds":
+            return f"{euler} (Edmonds)" if euler else "Edmonds' D"
+        return euler
     return ", ".join(f"{k}={v}" for k, v in c.items())
 
 
@@ -197,13 +199,16 @@ def _euler_match(adapter: Any, sh_conventions: dict[str, str], tolerance: float)
     for euler in ("zyz", "e3nn_yxy"):
         for conjugation in _conjugations(sh_conventions):
             conventions = {**sh_conventions, "so3.euler": euler, "so3.wigner_D": conjugation}
+            named = {"so3.euler": euler}
+            if sh_conventions.get("so3.basis") == "complex":  # Edmonds or its conjugate: a complex-basis question
+                named["so3.wigner_D"] = conjugation
             distance = 0.0
             for l in (1, 2):
                 for angles in _ANGLES:
                     got = np.asarray(function(l, *angles))
                     expected = reference_wigner_D(l, conventions, angles=angles, dps=20)
                     distance = max(distance, float(np.abs(got - expected).max()))
-            scored.append((distance, {"so3.euler": euler, "so3.wigner_D": conjugation}))
+            scored.append((distance, named))
     return _best("Euler angles", scored, tolerance)
 
 
