@@ -60,6 +60,9 @@ class _State:
                 self.adapter = load_adapter(self.spec)
             except AdapterUnavailable as error:
                 self.unavailable = str(error)
+            except Exception:
+                self.loaded = False  # not cached: every test that needs it errors with the same exception
+                raise
         return self.adapter
 
     def metadata(self) -> dict:
@@ -118,6 +121,12 @@ def pytest_configure(config: pytest.Config) -> None:
             parse_spec(spec)
         except ValueError as error:
             raise pytest.UsageError(f"--assay-impl: {error}") from None
+        # a misconfigured adapter (unknown module, bad option, illegal limit, a factory that raises) is one usage
+        # error now, not an error in the first test and "unavailable" in all the others
+        try:
+            config.stash[_STATE].load()
+        except Exception as error:
+            raise pytest.UsageError(f"--assay-impl {spec!r}: {type(error).__name__}: {error}") from None
     if profile is not None:
         from assay.core.profiles import load_profile
 

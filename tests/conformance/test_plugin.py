@@ -254,3 +254,9 @@ def test_module_object_resolves_from_the_current_directory_in_plain_pytest(tmp_p
     result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False)
     assert result.returncode == 0, result.stdout[-2000:]
     assert "mine" in result.stdout and "passed" in result.stdout
+
+
+def test_a_misconfigured_adapter_is_one_usage_error(demo):
+    result = demo("--assay-impl", "builtin[method=bogus]", "-q")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*--assay-impl 'builtin[[]method=bogus[]]': ValueError: method must be one of*"])
