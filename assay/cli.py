@@ -63,6 +63,8 @@ def _summary_table(report: dict) -> str:
 
 def _conformance(args: argparse.Namespace) -> int:
     report_path = args.report or os.path.join(tempfile.mkdtemp(prefix="assay-"), "report.json")
+    if Path(report_path).is_file():  # an earlier run's report must never be shown as this run's
+        Path(report_path).unlink()
     start = time.perf_counter()
     code = run_conformance(args.impl, args.profile, report_path, args.pytest_args, args.workers)
     elapsed = time.perf_counter() - start

@@ -111,6 +111,11 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     option = config.getoption("assay_impl")
     env = os.environ.get(_IMPL_ENV)
+    # an empty name (a CI line with an unset variable) must not quietly test builtin and pass
+    if option is not None and not option.strip():
+        raise pytest.UsageError("--assay-impl is empty: name the implementation under test (e.g. builtin)")
+    if option is None and env is not None and not env.strip():
+        raise pytest.UsageError(f"${_IMPL_ENV} is set but empty: name the implementation under test or unset it")
     spec = option or env or _DEFAULT_IMPL
     profile = config.getoption("assay_profile")
     config.stash[_STATE] = _State(spec=spec, explicit=bool(option or env), profile=profile)

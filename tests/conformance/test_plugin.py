@@ -260,3 +260,13 @@ def test_a_misconfigured_adapter_is_one_usage_error(demo):
     result = demo("--assay-impl", "builtin[method=bogus]", "-q")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*--assay-impl 'builtin[[]method=bogus[]]': ValueError: method must be one of*"])
+
+
+def test_an_empty_implementation_name_is_refused(demo, monkeypatch):
+    result = demo("--assay-impl=", "-q")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*--assay-impl is empty*"])
+    monkeypatch.setenv("ASSAY_IMPL", "")
+    result = demo("-q")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*$ASSAY_IMPL is set but empty*"])
