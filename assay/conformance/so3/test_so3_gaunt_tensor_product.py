@@ -41,11 +41,12 @@ def _shapes(lmax: int) -> list[tuple[int, int, int]]:
 
 
 def _examples(sizes: dict[str, int]) -> int:
-    """Hypothesis examples: the profile's count, capped at 10 × the profile's rotations (each example costs a
-    reference Wigner D), so ``thorough`` (1000 examples) stays a nightly run of minutes, not hours."""
+    """Hypothesis examples: the profile's count, capped at 3 × the profile's rotations — each example costs a
+    reference Wigner D of every degree up to L_out at 20 digits — so ``ci`` checks 9 rotations per shape and
+    ``thorough`` 30 (a wrong product is O(1) off on any rotation, so few suffice)."""
     from hypothesis import settings
 
-    return max(1, min(settings.default.max_examples, 10 * sizes["rotations"]))
+    return max(1, min(settings.default.max_examples, 3 * sizes["rotations"]))
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

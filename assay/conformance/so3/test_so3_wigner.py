@@ -102,7 +102,7 @@ def test_wigner_D_values(assay_adapter, assay_check, assay_sizes, capability, l)
     differences, inputs, pairs = [], [], _rotations(assay_adapter, capability, assay_sizes["rotations"], deep)
     for angles, matrix in pairs:
         got = _call(assay_adapter, capability, l, angles, matrix)
-        expected = reference_wigner_D(l, conventions, angles=angles, matrix=None if angles else matrix)
+        expected = reference_wigner_D(l, conventions, angles=angles, matrix=None if angles else matrix, dps=20)
         differences.append(np.abs(got.astype(expected.dtype) - expected).max())
         inputs.append(angles if angles is not None else matrix.tolist())
     summary = summarize_eps(np.array(differences), 1.0, assay_adapter.dtype, inputs)
