@@ -32,6 +32,9 @@ MODULES = [
     "assay.kernels.so3",
     "assay.kernels.optics",
     "assay.kernels.frames",
+    "assay.reference.spectral",
+    "assay.properties.spectral",
+    "assay.kernels.spectral",
     "assay.conformance",
     "assay.conformance.registry",
 ]
