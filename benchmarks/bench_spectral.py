@@ -5,7 +5,7 @@
   lags, in units of ε relative to ``|k^(n)(0)|``.
 - ``Kronecker.time_solve_logdet`` / ``peakmem_solve_logdet``: Saatçi solve + log det on ``n × n`` grids;
   ``track_dense_rel_error_*``: agreement with a dense Cholesky at 60 × 50; ``track_matvec_flops``: FLOPs of one
-  matvec on an ``n × n`` grid (``4 n³`` = ``2 N Σ n_d``, asserted in tests/spectral/test_kernels.py).
+  matvec on an ``n × n`` grid (``4 n³`` = ``2 N Σ n_d``, asserted in tests/spectral/test_spectral_kernels.py).
 """
 
 from __future__ import annotations
