@@ -62,20 +62,24 @@ def _snippet(spec: str, triple: tuple[int, int, int]) -> str:
 
 @pytest.mark.assay_capability(TENSOR, limits={"degree": "l1"})
 def test_coupling_tensor_values(assay_adapter, assay_check, assay_sizes, l1):
-    triples = _triples(l1, assay_sizes["tensor_l_max"])
+    coupling = convention(assay_adapter.conventions, "so3.coupling")
+    _check_values(assay_adapter, assay_check, _triples(l1, assay_sizes["tensor_l_max"]),
+                  f"C(l1, l2, l3) equals the reference tensor in the {coupling!r} normalization")
+
+
+def _check_values(adapter, check, triples: list[tuple[int, int, int]], what: str) -> None:
+    """``max |C − C_ref| / max |C_ref|`` per triple, in ε, checked against the value contract."""
     errors, actual, expected = [], [], []
     for triple in triples:
-        got = _tensor(assay_adapter, triple).astype(np.float64)
-        want = reference_coupling_tensor(*triple, assay_adapter.conventions)
+        got = _tensor(adapter, triple).astype(np.float64)
+        want = reference_coupling_tensor(*triple, adapter.conventions)
         index = np.unravel_index(np.argmax(np.abs(got - want)), got.shape)
         errors.append(np.abs(got - want).max() / np.abs(want).max())
         actual.append(float(got[index]))
         expected.append(float(want[index]))
-    summary = summarize_eps(np.array(errors), 1.0, assay_adapter.dtype, triples, actual, expected)
-    coupling = convention(assay_adapter.conventions, "so3.coupling")
-    assay_check.check(summary, contract_for(TENSOR, "value", assay_adapter.dtype),
-                      f"C(l1, l2, l3) equals the reference tensor in the {coupling!r} normalization",
-                      _snippet(assay_adapter.spec, triples[summary.worst_index[0]]))
+    summary = summarize_eps(np.array(errors), 1.0, adapter.dtype, triples, actual, expected)
+    check.check(summary, contract_for(TENSOR, "value", adapter.dtype), what,
+                _snippet(adapter.spec, triples[summary.worst_index[0]]))
 
 
 @pytest.mark.assay_capability(TENSOR, limits={"degree": "l1"})
@@ -108,15 +112,4 @@ def test_coupling_tensor_deep_probes(assay_adapter, assay_check, assay_sizes):
                if allows(assay_adapter, TENSOR, degree=t)]
     if not triples:
         pytest.skip(f"{NOT_PROVIDED_PREFIX}{assay_adapter.name}: {TENSOR} at degree {assay_sizes['deep_tensor_l']}")
-    errors, actual, expected = [], [], []
-    for triple in triples:
-        got = _tensor(assay_adapter, triple).astype(np.float64)
-        want = reference_coupling_tensor(*triple, assay_adapter.conventions)
-        index = np.unravel_index(np.argmax(np.abs(got - want)), got.shape)
-        errors.append(np.abs(got - want).max() / np.abs(want).max())
-        actual.append(float(got[index]))
-        expected.append(float(want[index]))
-    summary = summarize_eps(np.array(errors), 1.0, assay_adapter.dtype, triples, actual, expected)
-    assay_check.check(summary, contract_for(TENSOR, "value", assay_adapter.dtype),
-                      "deep probes: C(l1, l2, l3) equals the reference tensor",
-                      _snippet(assay_adapter.spec, triples[summary.worst_index[0]]))
+    _check_values(assay_adapter, assay_check, triples, "deep probes: C(l1, l2, l3) equals the reference tensor")
