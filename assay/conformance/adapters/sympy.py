@@ -4,7 +4,8 @@ Conventions: complex Condon–Shortley harmonics (``Ynm``), z polar axis, m = �
 (``wigner_d``; sympy ≥ 1.14 matches Edmonds — earlier versions swapped α and γ). Coupling scalars are exact sympy
 numbers. ``Ynm`` is expanded symbolically once per (l, m) and evaluated with mpmath at 30 digits, then rounded to
 float64; ``wigner_d`` is evaluated with ``evalf(30)``. sympy has no real-basis coupling tensors and no tensor
-product.
+product. Declared limits are the suite's patience, not sympy's: Gaunt coefficients to l = 40 (near l = 100 each
+takes minutes), harmonics to l = 16 (symbolic expansion of every (l, m) to l = 40 takes tens of minutes).
 """
 
 from __future__ import annotations
@@ -70,19 +71,21 @@ class SympyAdapter(Adapter):
 
         return wigner_3j(*(Rational(v) for v in (j1, j2, j3, m1, m2, m3)))
 
-    @capability("so3.gaunt")
+    # practical limits, not sympy's: its Gaunt coefficients take ~2 min each near l = 100 (the deep probes), and
+    # expanding Ynm symbolically for every (l, m) up to l = 40 takes tens of minutes
+    @capability("so3.gaunt", max_degree=40)
     def gaunt(self, l1, l2, l3, m1, m2, m3):
         from sympy.physics.wigner import gaunt
 
         return gaunt(l1, l2, l3, m1, m2, m3)
 
-    @capability("so3.real_gaunt")
+    @capability("so3.real_gaunt", max_degree=40)
     def real_gaunt(self, l1, l2, l3, m1, m2, m3):
         from sympy.physics.wigner import real_gaunt
 
         return real_gaunt(l1, l2, l3, m1, m2, m3)
 
-    @capability("so3.spherical_harmonics")
+    @capability("so3.spherical_harmonics", max_degree=16)
     def spherical_harmonics(self, lmax: int, xyz: np.ndarray) -> np.ndarray:
         import mpmath
 
