@@ -35,6 +35,9 @@ MODULES = [
     "assay.reference.spectral",
     "assay.properties.spectral",
     "assay.kernels.spectral",
+    "assay.reference.bridges",
+    "assay.properties.bridges",
+    "assay.kernels.bridges",
     "assay.conformance",
     "assay.conformance.registry",
 ]

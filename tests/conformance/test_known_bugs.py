@@ -14,6 +14,7 @@ from collections import defaultdict
 import pytest
 
 from assay.cli import _plugin_args
+from assay.conformance.runner import run_suites
 
 RUNS = {
     "buggy-real-gaunt-sign": "assay.conformance.so3.test_so3_gaunt",
@@ -25,20 +26,8 @@ RUNS = {
 
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("bugs")
-    processes = {}
-    for impl, module in RUNS.items():
-        path = directory / f"{impl}.json"
-        command = [sys.executable, "-m", "pytest", "--pyargs", module, *_plugin_args(), f"--assay-impl={impl}",
-                   "--assay-profile=quick", f"--assay-report={path}", "-q", "-p", "no:cacheprovider"]
-        processes[impl] = (subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True),
-                           path)
-    out = {}
-    for impl, (process, path) in processes.items():
-        output, _ = process.communicate(timeout=300)
-        assert path.is_file(), output
-        out[impl] = (json.loads(path.read_text()), output)
-    return out
+    return run_suites({impl: ["--pyargs", module] for impl, module in RUNS.items()}, tmp_path_factory.mktemp("bugs"),
+                      timeout=300)
 
 
 def _statuses(report: dict) -> dict[str, set[str]]:

@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections import defaultdict
 
 import pytest
 
 from assay.cli import _plugin_args
+from assay.conformance.runner import failed_tests, run_suites, statuses
 
 GRAPH_BUG = "assay.conformance.adapters.buggy_frames:BasisDependentSignatures"
 RUNS = {
@@ -42,32 +42,11 @@ GRAPH_TESTS = {
 
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("frames")
-    processes = {}
-    for index, (impl, selection) in enumerate(RUNS.items()):
-        path = directory / f"run{index}.json"
-        command = [sys.executable, "-m", "pytest", *selection, *_plugin_args(), f"--assay-impl={impl}",
-                   "--assay-profile=quick", f"--assay-report={path}", "-q", "-p", "no:cacheprovider", "-p",
-                   "no:xdist"]
-        processes[impl] = (subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True),
-                           path)
-    out = {}
-    for impl, (process, path) in processes.items():
-        output, _ = process.communicate(timeout=600)
-        assert path.is_file(), output
-        out[impl] = (json.loads(path.read_text()), output)
-    return out
+    return run_suites(RUNS, tmp_path_factory.mktemp("frames"), timeout=600)
 
 
-def _statuses(report: dict) -> dict[str, set[str]]:
-    statuses = defaultdict(set)
-    for test in report["tests"]:
-        statuses[test["nodeid"].split("::")[1]].add(test["status"])
-    return statuses
-
-
-def _failed(report: dict) -> set[str]:
-    return {name for name, status in _statuses(report).items() if "failed" in status}
+_statuses = statuses
+_failed = failed_tests
 
 
 def test_builtin_passes_every_frames_chapter(reports):

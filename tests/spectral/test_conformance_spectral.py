@@ -7,14 +7,9 @@ writing a JSON report (in parallel, as ``tests/conformance/test_known_bugs.py`` 
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from collections import defaultdict
-
 import pytest
 
-from assay.cli import _plugin_args
+from assay.conformance.runner import failed_tests, run_suites, statuses
 
 RUNS = {
     "builtin": ["--pyargs", "assay.conformance", "-k", "spectral"],
@@ -27,32 +22,11 @@ RUNS = {
 
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("spectral")
-    processes = {}
-    for index, (impl, selection) in enumerate(RUNS.items()):
-        path = directory / f"run{index}.json"
-        command = [sys.executable, "-m", "pytest", *selection, *_plugin_args(), f"--assay-impl={impl}",
-                   "--assay-profile=quick", f"--assay-report={path}", "-q", "-p", "no:cacheprovider", "-p",
-                   "no:xdist"]
-        processes[impl] = (subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True),
-                           path)
-    out = {}
-    for impl, (process, path) in processes.items():
-        output, _ = process.communicate(timeout=900)
-        assert path.is_file(), output
-        out[impl] = (json.loads(path.read_text()), output)
-    return out
+    return run_suites(RUNS, tmp_path_factory.mktemp("spectral"), timeout=900)
 
 
-def _statuses(report: dict) -> dict[str, set[str]]:
-    statuses = defaultdict(set)
-    for test in report["tests"]:
-        statuses[test["nodeid"].split("::", 1)[1]].add(test["status"])
-    return statuses
-
-
-def _failed(report: dict) -> set[str]:
-    return {name for name, status in _statuses(report).items() if "failed" in status}
+_statuses = statuses
+_failed = failed_tests
 
 
 def test_builtin_passes_every_spectral_chapter(reports):

@@ -1,0 +1,1 @@
+"""The bridges conformance domain: Schrödinger bridges and entropic OT."""
