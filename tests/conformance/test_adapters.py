@@ -99,7 +99,12 @@ def test_shipped_adapters_declare_their_conventions_and_limits():
     assert "so3.clebsch_gordan" not in e3nn.capabilities()
     assert {"so3.real_gaunt", "so3.gaunt", "so3.wigner_3j"} <= set(sympy.capabilities())
     for name in REGISTRY:
-        assert load_adapter(name).capabilities(), name
+        try:
+            adapter = load_adapter(name)
+        except AdapterUnavailable as error:  # an optional peer that is not installed here (torchcfm is not in extras)
+            assert "assay.conformance" not in str(error), f"{name}: assay's own adapter module is missing: {error}"
+            continue
+        assert adapter.capabilities(), name
 
 
 def test_builtin_options_change_dtype_and_convention():
