@@ -28,6 +28,7 @@ from assay.conformance.so3.support import deep_symbols, measure_scalars, scalar_
 
 CG = "so3.clebsch_gordan"
 THREE_J = "so3.wigner_3j"
+_REFERENCE = {CG: "assay.reference.so3.coupling.clebsch_gordan", THREE_J: "assay.reference.so3.coupling.wigner_3j"}
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -69,16 +70,23 @@ def _cg_arguments(j1: Fraction, twice_max: int) -> list[tuple]:
 
 @pytest.mark.assay_capability(CG, limits={"spin": "j1"})
 def test_clebsch_gordan_values(assay_adapter, assay_check, assay_sizes, j1):
-    from assay.reference.so3.coupling import clebsch_gordan
+    _check_values(assay_adapter, assay_check, CG, _cg_arguments(j1, assay_sizes["twice_j_max"]),
+                  "⟨j1 m1; j2 m2 | j3 m3⟩ equals the exact Racah value")
 
-    cg = assay_adapter.get(CG)
-    arguments = _within_limits(assay_adapter, CG, _cg_arguments(j1, assay_sizes["twice_j_max"]))
-    actual = [cg(*a) for a in arguments]
-    expected = [clebsch_gordan(*a) for a in arguments]
-    summary, contract = measure_scalars(CG, "value", arguments, actual, expected, assay_adapter.dtype)
+
+def _check_values(adapter, check, capability: str, arguments: list[tuple], what: str) -> None:
+    """The adapter's values at ``arguments`` (those inside its limits) against the exact Racah values."""
+    import importlib
+
+    module, function = _REFERENCE[capability].rsplit(".", 1)
+    exact = getattr(importlib.import_module(module), function)
+    computed = adapter.get(capability)
+    arguments = _within_limits(adapter, capability, arguments)
+    actual = [computed(*a) for a in arguments]
+    expected = [exact(*a) for a in arguments]
+    summary, contract = measure_scalars(capability, "value", arguments, actual, expected, adapter.dtype)
     worst = arguments[summary.worst_index[0]] if arguments else ()
-    assay_check.check(summary, contract, "⟨j1 m1; j2 m2 | j3 m3⟩ equals the exact Racah value",
-                      scalar_snippet(assay_adapter.spec, CG, "assay.reference.so3.coupling.clebsch_gordan", worst))
+    check.check(summary, contract, what, scalar_snippet(adapter.spec, capability, _REFERENCE[capability], worst))
 
 
 def _three_j_arguments(j1: Fraction, twice_max: int) -> list[tuple]:
@@ -87,16 +95,8 @@ def _three_j_arguments(j1: Fraction, twice_max: int) -> list[tuple]:
 
 @pytest.mark.assay_capability(THREE_J, limits={"spin": "j1"})
 def test_wigner_3j_values(assay_adapter, assay_check, assay_sizes, j1):
-    from assay.reference.so3.coupling import wigner_3j
-
-    three_j = assay_adapter.get(THREE_J)
-    arguments = _within_limits(assay_adapter, THREE_J, _three_j_arguments(j1, assay_sizes["twice_j_max"]))
-    actual = [three_j(*a) for a in arguments]
-    expected = [wigner_3j(*a) for a in arguments]
-    summary, contract = measure_scalars(THREE_J, "value", arguments, actual, expected, assay_adapter.dtype)
-    worst = arguments[summary.worst_index[0]] if arguments else ()
-    assay_check.check(summary, contract, "(j1 j2 j3; m1 m2 m3) equals the exact Racah value",
-                      scalar_snippet(assay_adapter.spec, THREE_J, "assay.reference.so3.coupling.wigner_3j", worst))
+    _check_values(assay_adapter, assay_check, THREE_J, _three_j_arguments(j1, assay_sizes["twice_j_max"]),
+                  "(j1 j2 j3; m1 m2 m3) equals the exact Racah value")
 
 
 @pytest.mark.assay_capability(THREE_J, limits={"spin": "j1"})
@@ -154,30 +154,14 @@ def test_clebsch_gordan_orthogonality(assay_adapter, assay_check, assay_sizes, j
 @pytest.mark.assay_capability(CG)
 def test_clebsch_gordan_deep_probes(assay_adapter, assay_check, assay_sizes):
     """CG at spins up to ``deep_j_max``: cancellation-heavy and random symbols against exact values."""
-    from assay.reference.so3.coupling import clebsch_gordan
-
-    cg = assay_adapter.get(CG)
     symbols = deep_symbols(assay_sizes["deep_scalars"], assay_sizes["deep_j_max"])
-    arguments = _within_limits(assay_adapter, CG, [(*a[:5], -a[5]) for a in symbols])
-    actual = [cg(*a) for a in arguments]
-    expected = [clebsch_gordan(*a) for a in arguments]
-    summary, contract = measure_scalars(CG, "value", arguments, actual, expected, assay_adapter.dtype)
-    worst = arguments[summary.worst_index[0]] if arguments else ()
-    assay_check.check(summary, contract, f"deep probes (j ≤ {assay_sizes['deep_j_max']}): CG equals the exact value",
-                      scalar_snippet(assay_adapter.spec, CG, "assay.reference.so3.coupling.clebsch_gordan", worst))
+    _check_values(assay_adapter, assay_check, CG, [(*a[:5], -a[5]) for a in symbols],
+                  f"deep probes (j ≤ {assay_sizes['deep_j_max']}): CG equals the exact value")
 
 
 @pytest.mark.assay_capability(THREE_J)
 def test_wigner_3j_deep_probes(assay_adapter, assay_check, assay_sizes):
     """3j at spins up to ``deep_j_max``: cancellation-heavy and random symbols against exact values."""
-    from assay.reference.so3.coupling import wigner_3j
-
-    three_j = assay_adapter.get(THREE_J)
-    arguments = _within_limits(assay_adapter, THREE_J,
-                               deep_symbols(assay_sizes["deep_scalars"], assay_sizes["deep_j_max"]))
-    actual = [three_j(*a) for a in arguments]
-    expected = [wigner_3j(*a) for a in arguments]
-    summary, contract = measure_scalars(THREE_J, "value", arguments, actual, expected, assay_adapter.dtype)
-    worst = arguments[summary.worst_index[0]] if arguments else ()
-    assay_check.check(summary, contract, f"deep probes (j ≤ {assay_sizes['deep_j_max']}): 3j equals the exact value",
-                      scalar_snippet(assay_adapter.spec, THREE_J, "assay.reference.so3.coupling.wigner_3j", worst))
+    _check_values(assay_adapter, assay_check, THREE_J,
+                  deep_symbols(assay_sizes["deep_scalars"], assay_sizes["deep_j_max"]),
+                  f"deep probes (j ≤ {assay_sizes['deep_j_max']}): 3j equals the exact value")
