@@ -29,22 +29,14 @@ accepts a non-integer degree and computes up to l = 1 (the robustness chapter fl
 
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
+from assay.conformance.adapters._numbers import plain_integer
 from assay.conformance.adapters.protocol import Adapter, AdapterUnavailable, capability
 
 __all__ = ["SphericalAdapter"]
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Fraction) and value.denominator == 1:
-        return int(value)
-    if isinstance(value, np.integer):
-        return int(value)
-    return value
 
 
 class SphericalAdapter(Adapter):
@@ -80,7 +72,7 @@ class SphericalAdapter(Adapter):
         return self._wigner[ell_max]
 
     def _block(self, l: Any, rotor: Any) -> np.ndarray:
-        l = _plain(l)
+        l = plain_integer(l)
         wigner = self._wigner_of(l)
         flat = np.asarray(wigner.D(rotor))
         start = wigner.Dindex(l, -l, -l)
@@ -102,14 +94,14 @@ class SphericalAdapter(Adapter):
         theta = np.arctan2(np.hypot(points[:, 0], points[:, 1]), points[:, 2])
         phi = np.arctan2(points[:, 1], points[:, 0])
         rotors = self._quaternionic.array.from_spherical_coordinates(theta, phi)
-        values = np.asarray(self._wigner_of(_plain(lmax)).sYlm(0, rotors))
+        values = np.asarray(self._wigner_of(plain_integer(lmax)).sYlm(0, rotors))
         return values.reshape(len(points), -1)
 
     @capability("so3.wigner_3j", integer_spins=True)
     def wigner_3j(self, j1, j2, j3, m1, m2, m3) -> float:
-        return float(self._spherical.Wigner3j(*(_plain(v) for v in (j1, j2, j3, m1, m2, m3))))
+        return float(self._spherical.Wigner3j(*(plain_integer(v) for v in (j1, j2, j3, m1, m2, m3))))
 
     @capability("so3.clebsch_gordan", integer_spins=True)
     def clebsch_gordan(self, j1, j2, j3, m1, m2, m3) -> float:
-        j1, j2, j3, m1, m2, m3 = (_plain(v) for v in (j1, j2, j3, m1, m2, m3))
+        j1, j2, j3, m1, m2, m3 = (plain_integer(v) for v in (j1, j2, j3, m1, m2, m3))
         return float(self._spherical.clebsch_gordan(j1, m1, j2, m2, j3, m3))

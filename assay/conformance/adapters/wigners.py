@@ -30,23 +30,12 @@ Options: none (wigners computes in float64 on the CPU).
 
 from __future__ import annotations
 
-from fractions import Fraction
-from typing import Any
-
 import numpy as np
 
+from assay.conformance.adapters._numbers import plain_integer
 from assay.conformance.adapters.protocol import Adapter, AdapterUnavailable, capability
 
 __all__ = ["WignersAdapter"]
-
-
-def _plain(value: Any) -> Any:
-    """An integral Fraction or numpy integer as ``int``; anything else unchanged (passed to wigners as is)."""
-    if isinstance(value, Fraction) and value.denominator == 1:
-        return int(value)
-    if isinstance(value, np.integer):
-        return int(value)
-    return value
 
 
 class WignersAdapter(Adapter):
@@ -80,12 +69,12 @@ class WignersAdapter(Adapter):
 
     @capability("so3.clebsch_gordan", integer_spins=True)
     def clebsch_gordan(self, j1, j2, j3, m1, m2, m3) -> float:
-        j1, j2, j3, m1, m2, m3 = (_plain(v) for v in (j1, j2, j3, m1, m2, m3))
+        j1, j2, j3, m1, m2, m3 = (plain_integer(v) for v in (j1, j2, j3, m1, m2, m3))
         return self._wigners.clebsch_gordan(j1, m1, j2, m2, j3, m3)
 
     @capability("so3.wigner_3j", integer_spins=True)
     def wigner_3j(self, j1, j2, j3, m1, m2, m3) -> float:
-        return self._wigners.wigner_3j(*(_plain(v) for v in (j1, j2, j3, m1, m2, m3)))
+        return self._wigners.wigner_3j(*(plain_integer(v) for v in (j1, j2, j3, m1, m2, m3)))
 
     @capability("so3.coupling_tensor",
                 note="wigners.clebsch_gordan_array (complex basis) taken to the real basis by assay's exact "
@@ -93,7 +82,7 @@ class WignersAdapter(Adapter):
     def coupling_tensor(self, l1: int, l2: int, l3: int) -> np.ndarray:
         from assay.reference.so3.basis import change_of_basis
 
-        l1, l2, l3 = (_plain(v) for v in (l1, l2, l3))
+        l1, l2, l3 = (plain_integer(v) for v in (l1, l2, l3))
         cg = self._wigners.clebsch_gordan_array(l1, l2, l3)
         u1, u2, u3 = (change_of_basis(l, "complex", "real") for l in (l1, l2, l3))
         tensor = (1j ** ((l1 + l2 - l3) % 4)) * np.einsum("ai,bj,ck,ijk->abc", u1, u2, u3.conj(), cg)
@@ -101,5 +90,5 @@ class WignersAdapter(Adapter):
 
     @capability("so3.wigner_D")
     def wigner_D(self, l: int, alpha: float, beta: float, gamma: float) -> np.ndarray:
-        l = _plain(l)
+        l = plain_integer(l)
         return self._wigners.wigner_D_array(l, float(alpha), float(beta), float(gamma))[l]
