@@ -264,6 +264,7 @@ class _PlainBar:  # pragma: no cover - used only without tqdm
 
 
 _DENSE_LIMIT = 4096
+_INIT_LR = 0.05  # Adam's rate for the inflow-line fit of the first kernel
 
 
 def _sylvester(a: torch.Tensor, b: torch.Tensor, c: torch.Tensor, refine: int = 3) -> torch.Tensor:
@@ -301,10 +302,31 @@ def solve_pde(
     progress: bool = False,
     allow_underresolved: bool = False,
     keep_values: bool = False,
+    init: str | None = None,
+    init_steps: int = 300,
 ) -> PDEResult:
-    """Solve ``prob`` on an ``n``-point-per-dimension grid (module docstring) and return the final error."""
+    """Solve ``prob`` on an ``n``-point-per-dimension grid (module docstring) and return the final error.
+
+    ``init`` chooses the kernel before the first U-step: ``"broadband"`` (GP-HM's: ``Q`` equal weights with
+    frequencies spread up to Nyquist) or ``"inflow"`` — each dimension's kernel first fitted by maximum likelihood
+    (``init_steps`` Adam steps) to the Dirichlet data along the inflow edge of that dimension. ``None`` picks
+    ``"inflow"`` for advection, whose inflow edges carry whole lines of data, and ``"broadband"`` otherwise (a
+    Poisson problem's edges carry two points per dimension in 1-D and, for the paper's problems, zeros in 2-D).
+    Why it matters for advection: with the broadband kernel the first-derivative operator ``K'(K + εI)⁻¹`` is
+    ≈ 9 % wrong near the boundary and the hyperbolic system carries that error along the characteristics (relative
+    L2 of order 1); fitted to the inflow lines it is accurate to ≈ 1e-5 (docs/spectral.md).
+    """
     prob = problem(prob) if isinstance(prob, str) else prob
     sizes = _check_solver_args(prob, n, kernel, components, rounds)
+    if init is None:
+        init = "inflow" if prob.equation == "advection" else "broadband"
+    if init not in ("broadband", "inflow"):
+        raise ValueError(f"init must be 'broadband', 'inflow' or None, got {init!r}")
+    if init == "inflow" and prob.equation != "advection":
+        raise ValueError("init='inflow' needs inflow edges carrying lines of data: only the advection problems "
+                         "have them")
+    if isinstance(init_steps, bool) or not isinstance(init_steps, int) or init_steps < 0:
+        raise ValueError(f"init_steps must be an int >= 0, got {init_steps!r}")
     _resolution_guard(prob, sizes, allow_underresolved)
     if prob.equation == "allen_cahn" and math.prod(sizes[1:]) * sizes[0] > 4096 and prob.dims > 1:
         raise ValueError(f"Allen–Cahn on 2-D grids uses a dense Newton Jacobian: n1·n2 must be <= 4096, got {sizes}")
@@ -328,6 +350,10 @@ def solve_pde(
     bar = _progress(rounds * (kernel_steps + 1), progress, prob.name)
     history: list[dict[str, float]] = []
     values = torch.where(boundary, exact, torch.zeros_like(exact))
+    if init == "inflow":
+        inflow_lines = (exact[:, 0], exact[0, :])  # x along the y = 0 edge, y along the x = 0 edge
+        for k, x, line in zip(kernels, grids, inflow_lines):
+            _kernel_step([k], [x], line, init_steps, _INIT_LR, likelihood_jitter, None)
     error = math.nan
     for round_index in range(rounds):
         operators = _operators(prob, kernels, grids, jitter)
