@@ -1,14 +1,20 @@
-"""asv benchmarks: exact coupling coefficients and tables against sympy (time) and their rounding error (track)."""
+"""asv benchmarks: coupling tables against pywigxjpf, wigners and sympy (time) and their rounding error (track).
+
+The peers are timed exactly as in ``benchmarks/so3_coupling_table.py`` (one call per symbol from a Python loop over
+prepared arguments), so the asv ratios and the script's table measure the same thing.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
+from benchmarks.so3_coupling_table import Pywigxjpf, Sympy, Wigners, symbols
+
 
 class CouplingTable:
-    """Every 3j symbol with l ≤ L, exact and correctly rounded (cold: the table cache is cleared each time)."""
+    """Every 3j symbol / CG coefficient with l ≤ L, correctly rounded (cold: the table cache is cleared each time)."""
 
-    params = (6, 10)
+    params = (6, 10, 20)
     param_names = ("lmax",)
     timeout = 300
 
@@ -30,21 +36,38 @@ class CouplingTable:
         self.tables.wigner_3j_table(lmax)
 
 
+class PeerTables:
+    """The same symbols through pywigxjpf (C) and wigners (Rust), one call per symbol: the side-by-side ratio."""
+
+    params = ((10, 20), ("3j", "cg"))
+    param_names = ("lmax", "kind")
+    timeout = 600
+
+    def setup(self, lmax, kind):
+        arguments = list(symbols(lmax))
+        try:
+            self.pywigxjpf = Pywigxjpf(lmax, kind, arguments)
+            self.wigners = Wigners(lmax, kind, arguments)
+        except ImportError as error:  # asv skips a benchmark whose setup raises NotImplementedError
+            raise NotImplementedError(f"peer not installed: {error}") from error
+
+    def time_pywigxjpf(self, lmax, kind):
+        self.pywigxjpf()
+
+    def time_wigners(self, lmax, kind):
+        self.wigners()
+
+
 class SympyWigner3j:
-    """The same symbols through sympy.physics.wigner.wigner_3j, for the side-by-side ratio (L = 6 only: 7,651)."""
+    """The same symbols through sympy.physics.wigner.wigner_3j (L = 6 only: 7,651 symbols in about 1.3 s)."""
 
     timeout = 300
 
     def setup(self):
-        from benchmarks.so3_coupling_table import symbols
-
-        self.arguments = list(symbols(6))
+        self.sympy = Sympy(6, "3j", list(symbols(6)))
 
     def time_sympy_all_3j_lmax_6(self):
-        from sympy.physics.wigner import wigner_3j
-
-        for args in self.arguments:
-            float(wigner_3j(*args))
+        self.sympy()
 
 
 class SingleSymbols:
@@ -81,3 +104,13 @@ def track_table_max_ulp_error_lmax_6():
 
 
 track_table_max_ulp_error_lmax_6.unit = "ulp"
+
+
+def track_table_fallbacks_lmax_20():
+    """How many values of the L = 20 3j table the exact fallback rounded (Ziv's test undecided)."""
+    from assay.reference.so3._fast3j import coupling_values
+
+    return coupling_values(20, "3j").fallbacks
+
+
+track_table_fallbacks_lmax_20.unit = "values"

@@ -1,8 +1,12 @@
 """Tables of every Wigner 3j symbol (or Clebsch–Gordan coefficient) with integer degrees ≤ L, as float64.
 
-Every value is the correctly rounded double of the exact symbol (computed in Python integers by
-:func:`assay.reference.so3.coupling.three_j_squared`, rounded with integer square roots). Tables are cached in
-memory per ``(L, kind)``.
+Every value is the correctly rounded double of the exact symbol (round to nearest, ties to even; a vanishing
+symbol is ``+0.0``). The values come from :mod:`assay.reference.so3._fast3j`: an exact integer Racah sum, a
+double-double product with a proven error bound (< 34u² for 3j, < 43u² for CG, ``u = 2⁻⁵³``) and Ziv's rounding
+test, which hands the values it cannot decide to the exact rational path
+(:func:`assay.reference.so3.coupling.three_j_squared`, integer square roots). Only the canonical entries under the
+column-permutation and ``m → −m`` symmetries are computed; the rest are sign changes. Tables are cached in memory
+per ``(L, kind)`` (``_build.cache_clear()`` empties the cache; nothing else is cached).
 
 Layout — the table is read like a book:
 
@@ -22,9 +26,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from assay.core.exact import correctly_rounded_sqrt
 from assay.core.validation import as_degree, as_order
-from assay.reference.so3.coupling import three_j_squared
+from assay.reference.so3._fast3j import coupling_values
 
 __all__ = ["CouplingTable", "clebsch_gordan_table", "wigner_3j_table"]
 
@@ -95,45 +98,13 @@ def _block_size(l1: int, l2: int, l3: int) -> int:
     return sum(_count_m2(l2, l3, m1) for m1 in range(-l1, l1 + 1))
 
 
-def _triples(lmax: int):
-    for l1 in range(lmax + 1):
-        for l2 in range(lmax + 1):
-            for l3 in range(abs(l1 - l2), min(l1 + l2, lmax) + 1):
-                yield l1, l2, l3
-
-
 @lru_cache(maxsize=8)
 def _build(lmax: int, kind: str) -> CouplingTable:
-    offsets: dict[tuple[int, int, int], int] = {}
-    total = 0
-    for triple in _triples(lmax):
-        offsets[triple] = total
-        total += _block_size(*triple)
-    values = np.empty(total, dtype=np.float64)
-    keys = np.empty((total, 6), dtype=np.int16 if lmax < 16000 else np.int32)
-    position = 0
-    for l1, l2, l3 in _triples(lmax):
-        even = (l1 + l2 + l3) % 2 == 0
-        cg_scale = 2 * l3 + 1 if kind == "cg" else 1
-        seen: dict[tuple[int, int], float] = {}
-        for m1 in range(-l1, l1 + 1):
-            for m2 in _m2_range(l2, l3, m1):
-                m3 = -m1 - m2  # the 3j symbol's third projection
-                mirrored = seen.get((-m1, -m2))
-                if mirrored is not None:  # (j; −m) = (−1)^(j1+j2+j3) (j; m)
-                    value = mirrored if even else -mirrored
-                else:
-                    sign, numerator, denominator = three_j_squared(2 * l1, 2 * l2, 2 * l3, 2 * m1, 2 * m2, 2 * m3)
-                    if kind == "cg":  # ⟨l1 m1; l2 m2 | l3, −m3⟩ = (−1)^(l1−l2−m3) √(2l3+1) (l1 l2 l3; m1 m2 m3)
-                        sign = sign if (l1 - l2 - m3) % 2 == 0 else -sign
-                    value = sign * correctly_rounded_sqrt(numerator * cg_scale, denominator) if sign else 0.0
-                    seen[(m1, m2)] = value
-                values[position] = value
-                keys[position] = (l1, l2, l3, m1, m2, m3 if kind == "3j" else -m3)
-                position += 1
-    values.setflags(write=False)
-    keys.setflags(write=False)
-    return CouplingTable(kind=kind, lmax=lmax, values=values, keys=keys, offsets=offsets)
+    built = coupling_values(lmax, kind)
+    offsets = dict(zip(map(tuple, built.triples.tolist()), built.triple_starts.tolist()))
+    built.values.setflags(write=False)
+    built.keys.setflags(write=False)
+    return CouplingTable(kind=kind, lmax=lmax, values=built.values, keys=built.keys, offsets=offsets)
 
 
 def wigner_3j_table(lmax: int) -> CouplingTable:
