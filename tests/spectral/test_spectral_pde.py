@@ -90,6 +90,37 @@ def test_allen_cahn_newton_solves_the_nonlinear_collocation_system():
     assert float((u - exact).abs().max()) < 0.2  # and to the intended branch (the fixed initial kernel is coarse)
 
 
+def test_newton_takes_the_start_that_converges_and_warns_when_none_does():
+    # Plain Newton from u = 1 on this grid runs away (residual ~5e4); from the previous round's values (here the
+    # exact solution plus 1e-3) it converges. The solver returns the converged run, and warns when no start converges.
+    def f(x):
+        u = torch.sin(2 * x)
+        return -4 * u + u * (u * u - 1)
+
+    prob = PDEProblem("ac", "allen_cahn", ((0.0, 2 * math.pi),), lambda x: torch.sin(2 * x), f, (2 / (2 * math.pi),))
+    x = torch.linspace(0, 2 * math.pi, 30, dtype=torch.float64)
+    kernel = pde._Kernel1D("gaussian", 8, pde.nyquist_frequency(30, prob.bounds[0]), torch.float64, "cpu")
+    lap = pde._operators(prob, [kernel], (x,), 1e-10)[0]
+    idx = torch.arange(1, 29)
+    source = prob.source(x)
+
+    def residual(v):
+        return (lap @ v + v * (v * v - 1) - source)[idx]
+
+    def jacobian(v):
+        return lap[idx][:, idx] + torch.diag(3 * v[idx] ** 2 - 1)
+
+    poor = torch.ones(30, dtype=torch.float64)
+    poor[[0, -1]] = 0.0
+    warm = prob.solution(x) + 1e-3
+    warm[[0, -1]] = 0.0
+    u = pde._newton([poor, warm], idx, residual, jacobian, 60)
+    assert float(torch.linalg.vector_norm(residual(u))) <= 1e-10 * float(torch.linalg.vector_norm(source))
+    with pytest.warns(UserWarning, match="did not converge from any start"):
+        stuck = pde._newton([poor], idx, residual, jacobian, 60)
+    assert float(torch.linalg.vector_norm(residual(stuck))) > 1.0
+
+
 def test_sylvester_solve_matches_dense():
     generator = torch.Generator().manual_seed(0)
     a = torch.randn(7, 7, dtype=torch.float64, generator=generator) - 6 * torch.eye(7, dtype=torch.float64)
