@@ -5,9 +5,11 @@ NAME ...] [--resolution]``.
 
 ``--only NAME ...`` runs a subset of the rows, ``--sizes N ...`` sets the resolution study's grids, and
 ``--merge A.json B.json --json out.json --plots DIR`` merges the JSON files of separate runs (and draws the
-resolution figure). Rows (float64, CPU): ``poisson1d-sin100`` and ``poisson1d-sin6cos100`` at N = 300 (the
-logged GP-HM run used N = 300) and ``poisson2d-sin100`` at 300 × 300, each with ``rounds`` rounds of (exact
-collocation solve, 100 Adam steps on the kernel's log likelihood); ``--resolution`` adds the error of
+resolution figure). Rows (float64, CPU; ``ROWS`` below): ``poisson1d-sin100`` and ``poisson1d-sin6cos100`` at
+N = 300 (the logged GP-HM run used N = 300), ``poisson2d-sin100`` at 300 × 300 (8 rounds), Allen–Cahn in 1-D
+(N = 300) and 2-D (64 × 64, the dense Newton limit), and advection with β = 200 on 30 × 150 (Gaussian kernel fitted
+to the inflow lines, one solve), each with ``rounds`` rounds of (exact collocation solve, 100 Adam steps on the
+kernel's log likelihood); ``--resolution`` adds the error of
 ``poisson1d-sin100`` against N (under-resolved grids are run with ``allow_underresolved=True`` and flagged). Every
 error is the **final** one, never the best checkpoint. ``--plots`` writes ``spectral_pde_solution.png`` (1-D
 sin(6x)cos(100x): solution and pointwise error) and ``spectral_pde_resolution.png``."""
@@ -19,27 +21,30 @@ import json
 import time
 import warnings
 
-ROWS = [
-    ("poisson1d-sin100", 300, 5),
-    ("poisson1d-sin6cos100", 300, 5),
-    ("poisson2d-sin100", 300, 5),
+ROWS = [  # (problem, grid, rounds, kernel)
+    ("poisson1d-sin100", 300, 5, "student_t"),
+    ("poisson1d-sin6cos100", 300, 5, "student_t"),
+    ("poisson2d-sin100", 300, 8, "student_t"),
+    ("allen-cahn1d-sin100", 300, 5, "student_t"),
+    ("allen-cahn2d-sin20", 64, 5, "student_t"),
+    ("advection-beta200", (30, 150), 1, "gaussian"),
 ]
 RESOLUTION = [("poisson1d-sin100", n) for n in (150, 200, 250, 300, 400)]
 
 
-def _run(name: str, n: int, rounds: int, keep: bool = False) -> dict:
+def _run(name: str, n, rounds: int, keep: bool = False, kernel: str = "student_t") -> dict:
     from assay.kernels.spectral.pde import solve_pde
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         start = time.perf_counter()
         result = solve_pde(name, n, rounds=rounds, kernel_steps=100, allow_underresolved=True, keep_values=keep,
-                           progress=False)
+                           progress=False, kernel=kernel)
         seconds = time.perf_counter() - start
     row = result.as_dict()
     row["seconds"] = seconds
     row["warnings"] = [str(w.message) for w in caught]
-    print(f"{name:22s} N={n:4d}  final rel L2 {result.relative_l2:.3e}  ({seconds:.1f} s)"
+    print(f"{name:22s} N={n!s:9s}  final rel L2 {result.relative_l2:.3e}  ({seconds:.1f} s)"
           + ("  [under-resolved]" if row["warnings"] else ""), flush=True)
     return row if not keep else {**row, "_result": result}
 
@@ -125,8 +130,9 @@ def main() -> None:
     import torch
 
     torch.set_num_threads(args.threads)
-    rows = [_run(name, n, args.rounds or rounds, keep=bool(args.plots) and name == "poisson1d-sin6cos100")
-            for name, n, rounds in ROWS if args.only is None or name in args.only]
+    rows = [_run(name, n, args.rounds or rounds, keep=bool(args.plots) and name == "poisson1d-sin6cos100",
+                 kernel=kernel)
+            for name, n, rounds, kernel in ROWS if args.only is None or name in args.only]
     if args.plots and not any(r["problem"] == "poisson1d-sin6cos100" for r in rows):
         args.plots = ""  # the solution figure needs that row
     study = RESOLUTION if args.sizes is None else [("poisson1d-sin100", n) for n in args.sizes]
