@@ -1,7 +1,7 @@
 """Test configuration for assay's own tests.
 
-- Loads the Hypothesis profile (``assay.core.profiles.load_profile``: ``$ASSAY_PROFILE``, ``ci`` under ``$CI``,
-  else ``dev``).
+- Loads the Hypothesis profile (``assay.core.profiles.load_profile``: ``$ASSAY_PROFILE``, else the derandomized
+  ``ci``; ``dev``/``thorough`` explore at random when asked for).
 - ``--runslow`` (or the ``thorough`` profile) runs the tests marked ``@pytest.mark.slow``, skipped by default.
 - Loads the conformance plugin (``assay.conformance.plugin``) when it is not installed as a ``pytest11`` entry
   point, so the plugin's fixtures and ``--assay-*`` options exist in an uninstalled checkout too.

@@ -5,7 +5,10 @@ Options (group "assay"):
 - ``--assay-impl NAME`` — the implementation under test: a registered adapter name, ``module:object``, optionally
   with options ``NAME[key=value,...]``. Falls back to ``$ASSAY_IMPL``, then ``builtin``.
 - ``--assay-profile quick|ci|thorough`` — how much to check (each domain's size row, ``Domain.sizes``) and the
-  Hypothesis settings of the same name (``assay.core.profiles``).
+  Hypothesis settings of the same name (``assay.core.profiles``). Without it a conformance run checks the ``ci``
+  sizes under the Hypothesis profile ``$ASSAY_PROFILE`` names, else the derandomized ``ci``: a gating run is
+  deterministic by default, and random exploration (``thorough``, or ``ASSAY_PROFILE=dev``) is opt-in. A run
+  that explores says so in the report header; its failures carry the failing example in their snippet.
 - ``--assay-report PATH`` — write the JSON report (``assay.conformance.report``).
 - ``--assay-skips FILE`` / ``--assay-xfails FILE`` — test ids, one per line, ``#`` starts a comment. An id names a
   test case exactly (``so3/test_so3_harmonics.py::test_spherical_harmonics_values[l=1]``), every case of a test
@@ -83,6 +86,7 @@ class _State:
 
 
 _STATE = pytest.StashKey[_State]()
+_HYPOTHESIS = pytest.StashKey[str]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -132,16 +136,70 @@ def pytest_configure(config: pytest.Config) -> None:
             config.stash[_STATE].load()
         except Exception as error:
             raise pytest.UsageError(f"--assay-impl {spec!r}: {type(error).__name__}: {error}") from None
-    if profile is not None:
-        from assay.core.profiles import load_profile
-
-        load_profile(profile)
+    if profile is not None or _is_conformance_run(config):
+        _load_hypothesis_profile(config, profile)
     if not hasattr(config, "workerinput"):  # xdist workers send their reports to the controller
+        report = config.getoption("assay_report")
+        if report is not None:
+            _check_report_path(_absolute(config, report))
         config.pluginmanager.register(_Recorder(config), "assay-conformance-recorder")
 
 
 def _state(config: pytest.Config) -> _State:
     return config.stash[_STATE]
+
+
+def _check_report_path(path: Path) -> None:
+    """Refuse a ``--assay-report`` path that cannot be written before any test runs (not after all of them)."""
+    if path.is_dir():
+        raise pytest.UsageError(f"--assay-report {str(path)!r} is a directory; give a file path")
+    folder = path.parent
+    while not folder.exists():
+        folder = folder.parent
+    if not folder.is_dir():
+        raise pytest.UsageError(f"--assay-report {str(path)!r}: {str(folder)!r} is not a directory")
+    existed = path.exists()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "a"):
+            pass
+    except OSError as error:
+        raise pytest.UsageError(f"--assay-report {str(path)!r} cannot be written: {error.strerror or error}") from None
+    if not existed:
+        path.unlink(missing_ok=True)
+
+
+def _load_hypothesis_profile(config: pytest.Config, profile: str | None) -> None:
+    """Load ``profile``'s Hypothesis settings, or the default (``$ASSAY_PROFILE``, else the derandomized ``ci``)
+    when none is named — unless ``--hypothesis-profile`` chose one explicitly."""
+    from assay.core.profiles import load_profile
+
+    if profile is None and _option(config, "hypothesis_profile"):
+        return
+    try:
+        config.stash[_HYPOTHESIS] = load_profile(profile)
+    except ValueError as error:
+        raise pytest.UsageError(f"assay: {error}") from None
+
+
+def _option(config: pytest.Config, name: str) -> Any:
+    try:
+        return config.getoption(name)
+    except ValueError:  # the option's plugin is not loaded
+        return None
+
+
+def hypothesis_profile_line(config: pytest.Config) -> str:
+    """``"Hypothesis 'ci' (derandomized)"`` or ``"Hypothesis 'dev' (randomized: …)"`` for the header."""
+    from assay.core.profiles import DERANDOMIZED
+
+    name = config.stash.get(_HYPOTHESIS, None)
+    if name is None:
+        return "Hypothesis settings from --hypothesis-profile"
+    if name in DERANDOMIZED:
+        return f"Hypothesis {name!r} (derandomized)"
+    return (f"Hypothesis {name!r} (randomized exploration: a failure's snippet holds the example that failed; "
+            "rerun with --assay-profile ci for a deterministic verdict)")
 
 
 def _is_conformance_run(config: pytest.Config) -> bool:
@@ -157,7 +215,7 @@ def pytest_report_header(config: pytest.Config) -> list[str] | None:
         meta = state.metadata()
     except (ValueError, TypeError) as error:
         raise pytest.UsageError(f"--assay-impl {state.spec!r}: {error}") from None
-    profile = state.profile or "ci (default sizes)"
+    profile = f"{state.profile or 'ci (default sizes)'}, {hypothesis_profile_line(config)}"
     if meta.get("unavailable"):
         return [f"assay: implementation {state.spec} UNAVAILABLE ({meta['unavailable']}); profile {profile}"]
     return [
@@ -176,12 +234,22 @@ def _absolute(config: pytest.Config, path: str) -> Path:
 
 
 def read_id_file(path: str | os.PathLike) -> list[str]:
-    """The test ids listed in ``path``: one per line, ``#`` starts a comment, blank lines ignored."""
+    """The test ids listed in ``path``: one per line, ``#`` starts a comment, blank lines ignored. A missing file,
+    a directory, an unreadable or non-UTF-8 file is a usage error naming the file and the problem."""
     file = Path(path)
+    if file.is_dir():
+        raise pytest.UsageError(f"ids file {str(path)!r} is a directory; give a text file of test ids")
     if not file.is_file():
         raise pytest.UsageError(f"ids file {str(path)!r} does not exist")
+    try:
+        text = file.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise pytest.UsageError(f"ids file {str(path)!r} is not UTF-8 text (byte {error.start}: "
+                                f"{error.reason}); give a text file of test ids") from None
+    except OSError as error:
+        raise pytest.UsageError(f"ids file {str(path)!r} cannot be read: {error.strerror or error}") from None
     ids = []
-    for line in file.read_text().splitlines():
+    for line in text.splitlines():
         text = line.split("#", 1)[0].strip()
         if text:
             ids.append(text)

@@ -33,6 +33,8 @@ _ALIASES: dict[str, dict[str, str]] = {}
 
 def register(convention: Convention) -> Convention:
     """Add ``convention`` to the registry (idempotent for an identical re-registration)."""
+    if not isinstance(convention, Convention):
+        raise TypeError(f"convention must be a Convention, got {type(convention).__name__}")
     by_name = _REGISTRY.setdefault(convention.kind, {})
     aliases = _ALIASES.setdefault(convention.kind, {})
     existing = by_name.get(convention.name)
@@ -63,6 +65,7 @@ def names(kind: str) -> list[str]:
 
 def resolve(kind: str, name: str, argument: str | None = None) -> str:
     """The canonical name for ``name`` (or one of its aliases); a ``ValueError`` lists the valid choices."""
+    _check_kind(kind)
     if not isinstance(name, str):
         raise TypeError(f"{argument or kind} must be a str naming a convention, got {type(name).__name__}")
     canonical = _ALIASES.get(kind, {}).get(name.lower())
@@ -74,11 +77,20 @@ def resolve(kind: str, name: str, argument: str | None = None) -> str:
 
 def get(kind: str, name: str) -> Convention:
     """The :class:`Convention` registered as ``name`` (or an alias) for ``kind``."""
-    return _REGISTRY[kind][resolve(kind, name)]
+    return _REGISTRY[_check_kind(kind)][resolve(kind, name)]
+
+
+def _check_kind(kind: object) -> str:
+    if not isinstance(kind, str):
+        raise TypeError(f"kind must be a str naming a kind of convention, got {type(kind).__name__}")
+    if kind not in _REGISTRY:
+        raise ValueError(f"kind must be one of {', '.join(sorted(_REGISTRY))}; got {kind!r}")
+    return kind
 
 
 def default(kind: str) -> Convention:
     """The default convention of ``kind``."""
+    _check_kind(kind)
     for convention in _REGISTRY.get(kind, {}).values():
         if convention.default:
             return convention

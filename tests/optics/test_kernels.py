@@ -101,7 +101,7 @@ def test_checkpoint_sequential_leaves_its_last_segment_unchecked() -> None:
     assert model_segments("checkpoint_sequential", 64, 8) == [8] * 7 + [1] * 8
     counts = measure_torch_chain(64, "checkpoint_sequential", 8)
     assert (counts.gets, counts.saved_tensors) == (113, 15)
-    with pytest.raises(ValueError, match="segments must be an int with 1 <= segments <= n"):
+    with pytest.raises(ValueError, match="segments must satisfy 1 <= segments <= n"):
         checkpoint_sequential_segments(4, 5)
     with pytest.raises(ValueError, match="scheme must be one of"):
         measure_torch_chain(4, "revolve", 2)

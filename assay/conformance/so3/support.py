@@ -30,6 +30,8 @@ __all__ = [
     "block_signs_and_order",
     "convention",
     "from_default_real",
+    "gaunt_product_equivariance_error",
+    "gaunt_product_equivariance_snippet",
     "reference_coupling_tensor",
     "reference_gaunt_product",
     "reference_sh_block",
@@ -41,6 +43,9 @@ __all__ = [
     "sh_block_norm",
     "sh_conventions",
     "to_default_real",
+    "wigner_equivariance_error",
+    "wigner_equivariance_snippet",
+    "wigner_unitarity_snippet",
 ]
 
 
@@ -52,10 +57,12 @@ def convention(conventions: Mapping[str, str], kind: str) -> str:
 
 
 def sample_angles(count: int, seed: int = 3) -> list[tuple[float, float, float]]:
-    """Euler angles: gimbal lock (β = 0, π), right angles and π in every slot, then random angles (deterministic)."""
+    """Euler angles: gimbal lock (β = 0, π), right angles and π in every slot, β next to gimbal lock, small angles
+    beside right angles, then ``count`` random angles (deterministic)."""
     half = math.pi / 2
     special = [(0.0, 0.0, 0.0), (0.3, 0.0, -1.1), (0.7, math.pi, 0.2), (half, half, half), (math.pi, half, 0.0),
-               (0.0, half, math.pi), (math.pi, math.pi, math.pi), (-half, 0.4, half)]
+               (0.0, half, math.pi), (math.pi, math.pi, math.pi), (-half, 0.4, half), (half, 1e-12, 0.0),
+               (2.0**-7, 1.0, -half), (half, 2.0**-6, -half)]
     rng = np.random.default_rng(seed)
     random = [(float(a), float(b), float(c)) for a, b, c in
               zip(rng.uniform(-math.pi, math.pi, count), rng.uniform(0, math.pi, count),
@@ -265,3 +272,105 @@ def deep_degrees(count: int, lmax: int, seed: int = 200) -> list[tuple[int, ...]
             continue
         out.append((l1, l2, l3, m1, m2, -(m1 + m2)))
     return fixed + out
+
+
+# -- equivariance errors and the snippets that reproduce them ---------------------------------------------------
+
+def wigner_equivariance_error(adapter: Any, capability: str, l: int, angles: tuple | None, matrix: np.ndarray,
+                              points: np.ndarray) -> float:
+    """``max |Y(R r) − D(R) Y(r)|`` over ``points`` (``conj(D)`` for Edmonds' D in a complex basis), with the
+    reference harmonics in the adapter's declared conventions; D from the adapter's ``so3.wigner_D`` (at
+    ``angles``) or ``so3.wigner_D_matrix`` (at ``matrix``). Divide by :func:`sh_block_norm` for the contract's
+    scale."""
+    conventions = adapter.conventions
+    function = adapter.get(capability)
+    D = np.asarray(function(l, *angles) if angles is not None else function(l, matrix))
+    if D.shape != (2 * l + 1, 2 * l + 1):
+        raise AssertionError(f"{adapter.name}: {capability} returned shape {D.shape}, expected {(2 * l + 1,) * 2}")
+    if convention(conventions, "so3.basis") == "complex" and convention(conventions, "so3.wigner_D") == "edmonds":
+        D = D.conj()  # Edmonds' D acts on complex harmonics as Y(R r) = conj(D(R)) Y(r)
+    points = np.asarray(points, dtype=np.float64)
+    rotated = reference_sh_numpy(l, points @ np.asarray(matrix, dtype=np.float64).T, conventions)
+    transformed = reference_sh_numpy(l, points, conventions) @ D.T
+    return float(np.abs(rotated - transformed).max())
+
+
+def wigner_equivariance_snippet(spec: str, capability: str, l: int, angles: tuple | None, matrix: np.ndarray,
+                                points: np.ndarray) -> str:
+    """Code that recomputes the equivariance error of one rotation, in ε of the adapter's dtype relative to
+    ``‖Y_l‖`` — the number the contract bounds."""
+    return (
+        "import numpy as np\n"
+        "from assay.conformance.adapters import load_adapter\n"
+        "from assay.conformance.so3.support import convention, sh_block_norm, wigner_equivariance_error\n"
+        "from assay.conformance.support import summarize_eps\n"
+        f"adapter = load_adapter({spec!r})\n"
+        f"angles = {tuple(angles) if angles is not None else None!r}\n"
+        f"R = {array_literal(matrix)}\n"
+        f"points = {array_literal(points)}\n"
+        f"error = wigner_equivariance_error(adapter, {capability!r}, {l}, angles, R, points)\n"
+        f"norm = sh_block_norm({l}, convention(adapter.conventions, 'so3.normalization'))\n"
+        "print('|Y(R r) - D(R) Y(r)|:', summarize_eps([error], norm, adapter.dtype))\n"
+    )
+
+
+def wigner_unitarity_snippet(spec: str, capability: str, l: int, angles: tuple | None, matrix: np.ndarray) -> str:
+    """Code that recomputes ``max |D Dᴴ − I|`` of one rotation, in ε of the adapter's dtype (the unitarity
+    contract's measure)."""
+    call = f"({l}, *angles)" if capability == "so3.wigner_D" else f"({l}, R)"
+    return (
+        "import numpy as np\n"
+        "from assay.conformance.adapters import load_adapter\n"
+        "from assay.conformance.support import summarize_eps\n"
+        f"adapter = load_adapter({spec!r})\n"
+        f"angles = {tuple(angles) if angles is not None else None!r}\n"
+        f"R = {array_literal(matrix)}\n"
+        f"D = np.asarray(adapter.get({capability!r}){call}).astype(np.complex128)\n"
+        f"error = np.abs(D @ D.conj().T - np.eye({2 * l + 1})).max()\n"
+        "print('|D D^H - I|:', summarize_eps([error], 1.0, adapter.dtype))\n"
+    )
+
+
+def _block_wigner_D(R: np.ndarray, lmax: int, conventions: dict) -> np.ndarray:
+    size = (lmax + 1) ** 2
+    D = np.zeros((size, size))
+    for l in range(lmax + 1):
+        D[l * l:(l + 1) ** 2, l * l:(l + 1) ** 2] = reference_wigner_D(l, conventions, matrix=R, dps=20)
+    return D
+
+
+def gaunt_product_equivariance_error(adapter: Any, x: np.ndarray, y: np.ndarray, shape: tuple[int, int, int],
+                                     R: np.ndarray) -> float:
+    """``max |z(D x, D y) − D z(x, y)| / (‖x‖ ‖y‖)`` for the adapter's ``so3.gaunt_tensor_product`` (real basis,
+    the adapter's phase and m order), with reference block-diagonal Wigner D of ``R`` at 20 digits."""
+    L1, L2, Lout = shape
+    conventions = {**adapter.conventions, "so3.basis": "real"}
+    product = adapter.get("so3.gaunt_tensor_product")
+
+    def z(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        out = np.asarray(product(a, b, Lout))
+        if out.shape != ((Lout + 1) ** 2,):
+            raise AssertionError(f"{adapter.name}: so3.gaunt_tensor_product returned shape {out.shape}, expected "
+                                 f"{((Lout + 1) ** 2,)}")
+        return out.astype(np.float64)
+
+    D = _block_wigner_D(np.asarray(R, dtype=np.float64), max(L1, L2, Lout), conventions)
+    d1, d2, d_out = ((l + 1) ** 2 for l in (L1, L2, Lout))
+    rotated = z(D[:d1, :d1] @ x, D[:d2, :d2] @ y)
+    expected = D[:d_out, :d_out] @ z(x, y)
+    return float(np.abs(rotated - expected).max() / (np.linalg.norm(x) * np.linalg.norm(y)))
+
+
+def gaunt_product_equivariance_snippet(spec: str, x: np.ndarray, y: np.ndarray, shape: tuple[int, int, int],
+                                       R: np.ndarray) -> str:
+    """Code that recomputes the Gaunt-product equivariance error at one rotation, in ε of the adapter's dtype."""
+    return (
+        "import numpy as np\n"
+        "from assay.conformance.adapters import load_adapter\n"
+        "from assay.conformance.so3.support import gaunt_product_equivariance_error\n"
+        "from assay.conformance.support import summarize_eps\n"
+        f"adapter = load_adapter({spec!r})\n"
+        f"x = {array_literal(x)}\ny = {array_literal(y)}\nR = {array_literal(R)}\n"
+        f"error = gaunt_product_equivariance_error(adapter, x, y, {tuple(shape)!r}, R)\n"
+        "print('|z(Dx, Dy) - D z(x, y)| / (|x| |y|):', summarize_eps([error], 1.0, adapter.dtype))\n"
+    )

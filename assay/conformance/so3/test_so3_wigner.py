@@ -10,8 +10,10 @@ Properties (each catches different mistakes):
 
 - **values** — D at Euler angles including gimbal lock (β = 0, π) against the reference. Catches swapped angles,
   a wrong Euler convention, a float32 ingredient.
-- **equivariance** — ``Y(R r) = D(R) Y(r)`` (Hypothesis draws the rotations) with the reference harmonics in the
-  declared convention: the defining property, independent of any Euler convention.
+- **equivariance** — ``Y(R r) = D(R) Y(r)`` with the reference harmonics in the declared convention: the defining
+  property, independent of any Euler convention. Fixed special rotations first (0, ±π/2, π in every Euler slot,
+  next to gimbal lock, small angles; ``assay.properties.so3.strategies.special_euler_angles``), then rotations
+  Hypothesis draws; the snippet of a failure recomputes this error at the worst rotation.
 - **unitarity** — ``D Dᴴ = I``. Holds for a swapped-angle D too: unitarity alone never proves correctness.
 - **deep probes** — degrees ``deep_d_l`` (20 in every profile) beside ``0..d_l_max``, with every property.
 - **homomorphism** — ``D(R1 R2) = D(R1) D(R2)``; for the angle form the angles of ``R1 R2`` are computed in the
@@ -29,7 +31,6 @@ from assay.conformance.so3.support import (
     angles_from_rotation,
     array_literal,
     convention,
-    reference_sh_numpy,
     reference_wigner_D,
     rotation_from_angles,
     sample_angles,
@@ -37,6 +38,9 @@ from assay.conformance.so3.support import (
     sample_unit_vectors,
     sh_block_norm,
     summarize_eps,
+    wigner_equivariance_error,
+    wigner_equivariance_snippet,
+    wigner_unitarity_snippet,
 )
 
 D_ANGLES = "so3.wigner_D"
@@ -124,7 +128,7 @@ def test_wigner_D_unitarity(assay_adapter, assay_check, assay_sizes, capability,
                             [a if a is not None else m.tolist() for a, m in pairs])
     worst = pairs[summary.worst_index[0]]
     assay_check.check(summary, contract_for(capability, "unitarity", assay_adapter.dtype), "D Dᴴ = I",
-                      _snippet(assay_adapter.spec, capability, l, *worst))
+                      wigner_unitarity_snippet(assay_adapter.spec, capability, l, *worst))
 
 
 @BOTH
@@ -134,37 +138,43 @@ def test_wigner_D_equivariance(assay_adapter, assay_check, assay_sizes, capabili
     from hypothesis import Phase, given, settings
     from hypothesis import strategies as st
 
-    from assay.properties.so3.strategies import euler_angles, rotation_matrices
+    from assay.properties.so3.strategies import (
+        euler_angles,
+        rotation_matrices,
+        special_euler_angles,
+        special_rotation_matrices,
+    )
 
     conventions = assay_adapter.conventions
     euler = convention(conventions, "so3.euler")
-    # Edmonds' D in a complex basis acts as Y(R r) = conj(D(R)) Y(r); its declared conjugate acts as D itself
-    conjugate = (convention(conventions, "so3.basis") == "complex"
-                 and convention(conventions, "so3.wigner_D") == "edmonds")
     points = sample_unit_vectors(assay_sizes["points"])
     norm = sh_block_norm(l, convention(conventions, "so3.normalization"))
     contract = contract_for(capability, "equivariance", assay_adapter.dtype)
     worst: list = []
 
-    def error_at(angles: tuple | None, matrix: np.ndarray) -> float:
-        D = _call(assay_adapter, capability, l, angles, matrix)
-        D = D.conj() if conjugate else D
-        rotated = reference_sh_numpy(l, points @ matrix.T, conventions)
-        transformed = reference_sh_numpy(l, points, conventions) @ D.T
-        return float(np.abs(rotated - transformed).max())
+    def record(angles: tuple | None, matrix: np.ndarray) -> None:
+        error = wigner_equivariance_error(assay_adapter, capability, l, angles, matrix, points)
+        worst.append((error, angles, matrix))
 
+    # fixed special rotations first, in every profile (a derandomized run must not be blind to them; a deep probe
+    # takes every third, each kind still represented, since D of a high degree costs more) ...
+    step = 3 if l > assay_sizes["d_l_max"] else 1
     if capability == D_ANGLES:
+        for angles in special_euler_angles()[::step]:
+            record(angles, rotation_from_angles(angles, euler))
         strategy = euler_angles().map(lambda a: (a, rotation_from_angles(a, euler)))
     else:
+        for matrix in special_rotation_matrices()[::step]:
+            record(None, matrix)
         strategy = rotation_matrices().map(lambda R: (None, R))
 
-    # Hypothesis draws the rotations (count and seed from the profile); errors are collected and checked once,
-    # so a failing implementation reports its worst rotation instead of paying for shrinking.
+    # ... then Hypothesis draws more (count and seed from the profile); errors are collected and checked once, so
+    # a failing implementation reports its worst rotation instead of paying for shrinking, and the snippet
+    # replays that rotation exactly
     @settings(deadline=None, max_examples=_examples(assay_sizes), phases=[Phase.explicit, Phase.reuse, Phase.generate])
     @given(st.data())
     def run(data):
-        angles, matrix = data.draw(strategy)
-        worst.append((error_at(angles, matrix), angles, matrix))
+        record(*data.draw(strategy))
 
     run()
     errors = np.array([w[0] for w in worst])
@@ -172,7 +182,7 @@ def test_wigner_D_equivariance(assay_adapter, assay_check, assay_sizes, capabili
                             [w[1] if w[1] is not None else w[2].tolist() for w in worst])
     _, angles, matrix = worst[summary.worst_index[0]]
     assay_check.check(summary, contract, "Y(R r) = D(R) Y(r) for every rotation",
-                      _snippet(assay_adapter.spec, capability, l, angles, matrix))
+                      wigner_equivariance_snippet(assay_adapter.spec, capability, l, angles, matrix, points))
 
 
 @BOTH

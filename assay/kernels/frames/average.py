@@ -46,7 +46,7 @@ from dataclasses import dataclass
 import torch
 
 from assay.core.conventions import resolve
-from assay.kernels.frames._validate import check_mask, check_points
+from assay.kernels.frames._validate import check_device, check_dtype, check_mask, check_points
 from assay.kernels.frames.pca import pca_frames
 from assay.reference.frames.conventions import DEGENERACY, parse_group
 
@@ -71,9 +71,34 @@ class FrameAverage:
     gap_tol: float
 
 
+#: The most numbers one :func:`haar_orthogonal` draw may hold (2^28: 2 GiB in float64).
+MAX_HAAR_ELEMENTS = 1 << 28
+
+
 def haar_orthogonal(shape: tuple[int, ...], k: int, *, dtype: torch.dtype, device: torch.device | str,
                     generator: torch.Generator | None = None) -> torch.Tensor:
-    """Haar-distributed ``k × k`` orthogonal matrices of batch shape ``shape`` (QR of a Gaussian, signs fixed)."""
+    """Haar-distributed ``k × k`` orthogonal matrices of batch shape ``shape`` (QR of a Gaussian, signs fixed).
+
+    ``shape`` is a tuple of non-negative ints, ``1 <= k``, and the draw holds at most ``MAX_HAAR_ELEMENTS`` numbers.
+    """
+    if isinstance(shape, (str, bytes)) or not isinstance(shape, (tuple, list, torch.Size)):
+        raise TypeError(f"shape must be a tuple of ints, got {type(shape).__name__}")
+    if any(isinstance(s, bool) or not isinstance(s, int) or s < 0 for s in shape):
+        raise ValueError(f"shape must be a tuple of non-negative ints, got {tuple(shape)!r}")
+    if isinstance(k, bool) or not isinstance(k, int):
+        raise TypeError(f"k must be an int, got {type(k).__name__}")
+    if k < 1:
+        raise ValueError(f"k must be >= 1, got {k}")
+    elements = k * k
+    for size in shape:
+        elements *= size
+    if elements > MAX_HAAR_ELEMENTS:
+        raise ValueError(f"shape {tuple(shape)} with k = {k} asks for {elements} numbers; at most "
+                         f"MAX_HAAR_ELEMENTS = {MAX_HAAR_ELEMENTS}")
+    dtype = check_dtype(dtype)
+    device = check_device(device)
+    if generator is not None and not isinstance(generator, torch.Generator):
+        raise TypeError(f"generator must be a torch.Generator or None, got {type(generator).__name__}")
     source = generator.device if generator is not None else device  # draw where the generator lives
     gaussian = torch.randn(*shape, k, k, dtype=dtype, device=source, generator=generator).to(device)
     q, r = torch.linalg.qr(gaussian)

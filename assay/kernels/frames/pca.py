@@ -21,7 +21,14 @@ from functools import lru_cache
 
 import torch
 
-from assay.kernels.frames._validate import check_mask, check_points
+from assay.kernels.frames._validate import (
+    MAX_SIGN_DIMENSION,
+    check_bool,
+    check_device,
+    check_dtype,
+    check_mask,
+    check_points,
+)
 
 __all__ = ["PCAFrames", "default_gap_tol", "pca_frames", "sign_patterns"]
 
@@ -48,7 +55,14 @@ def _parity(signs: tuple[int, ...]) -> int:
 
 def sign_patterns(d: int, proper: bool, dtype: torch.dtype, device: torch.device | str) -> torch.Tensor:
     """``(F, d)`` sign patterns in the order of ``itertools.product((1, −1), …)``; with ``proper`` only those with
-    ``Π s = +1`` (``F = 2^(d−1)``)."""
+    ``Π s = +1`` (``F = 2^(d−1)``). ``1 <= d <= MAX_SIGN_DIMENSION``."""
+    if isinstance(d, bool) or not isinstance(d, int):
+        raise TypeError(f"d must be an int, got {type(d).__name__}")
+    if not 1 <= d <= MAX_SIGN_DIMENSION:
+        raise ValueError(f"d must satisfy 1 <= d <= {MAX_SIGN_DIMENSION} (2^d sign patterns), got {d}")
+    check_bool(proper, "proper")
+    dtype = check_dtype(dtype)
+    device = check_device(device)
     return torch.tensor(_patterns(d, proper), dtype=dtype, device=device)
 
 
@@ -91,6 +105,8 @@ def pca_frames(points: torch.Tensor, *, proper: bool = False, translations: bool
     """
     points = check_points(points)
     mask = check_mask(mask, points)
+    for flag, name in ((proper, "proper"), (translations, "translations"), (frame_gradients, "frame_gradients")):
+        check_bool(flag, name)
     if gap_tol is None:
         gap_tol = default_gap_tol(points.dtype)
     elif not (isinstance(gap_tol, (int, float)) and not isinstance(gap_tol, bool)) or not 0 <= gap_tol < 1:

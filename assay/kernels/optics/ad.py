@@ -14,12 +14,13 @@ from typing import Any
 
 import torch
 
-from assay.reference.optics.ad import Primitive
+from assay.reference.optics.ad import Primitive, chain_output_shape, check_chain
 from assay.reference.optics.chains import checkpointed, optic_chain, right_nested
 from assay.reference.optics.lens import Lens, primitive_lens
 
 __all__ = [
     "chain_function",
+    "check_dtype_device",
     "torch_chain_lenses",
     "torch_primitive_lens",
     "vjp_as_checkpointed",
@@ -30,6 +31,43 @@ __all__ = [
 
 def _tensor(value: Any, dtype: torch.dtype, device: Any) -> torch.Tensor:
     return torch.as_tensor(value, dtype=dtype, device=device)
+
+
+def check_dtype_device(dtype: Any, device: Any) -> tuple[torch.dtype, torch.device]:
+    """``dtype`` (a floating ``torch.dtype``) and ``device`` (anything ``torch.device`` accepts)."""
+    if not isinstance(dtype, torch.dtype):
+        raise TypeError(f"dtype must be a torch.dtype, got {type(dtype).__name__}")
+    if not dtype.is_floating_point:
+        raise ValueError(f"dtype must be a floating dtype, got {dtype}")
+    if not isinstance(device, (str, torch.device)):
+        raise TypeError(f"device must be a str or torch.device, got {type(device).__name__}")
+    try:
+        return dtype, torch.device(device)
+    except RuntimeError as error:
+        raise ValueError(f"device must name a torch device, got {device!r} ({error})") from None
+
+
+def _check_tensor(value: Any, name: str, shape: tuple[int, ...], like: torch.Tensor | None = None) -> torch.Tensor:
+    """A finite floating tensor of ``shape`` (on the dtype and device of ``like`` when given)."""
+    if not isinstance(value, torch.Tensor):
+        raise TypeError(f"{name} must be a torch.Tensor, got {type(value).__name__}")
+    if not value.dtype.is_floating_point:
+        raise TypeError(f"{name} must be a floating tensor, got dtype {value.dtype}")
+    if tuple(value.shape) != tuple(shape):
+        raise ValueError(f"{name} must have shape {tuple(shape)}, got {tuple(value.shape)}")
+    if like is not None and (value.dtype != like.dtype or value.device != like.device):
+        raise ValueError(f"{name} must have the dtype and device of x ({like.dtype}, {like.device}), got "
+                         f"{value.dtype}, {value.device}")
+    if not bool(torch.isfinite(value).all()):
+        raise ValueError(f"{name} must be finite (no NaN or inf)")
+    return value
+
+
+def _check_vjp_arguments(chain: Sequence[Primitive], x: Any, cotangent: Any) -> list[Primitive]:
+    chain = check_chain(chain)
+    _check_tensor(x, "x", chain[0].shape)
+    _check_tensor(cotangent, "cotangent", chain_output_shape(chain), like=x)
+    return chain
 
 
 def _get_put(primitive: Primitive, dtype: torch.dtype, device: Any) -> tuple[Callable, Callable]:
@@ -66,6 +104,7 @@ def torch_primitive_lens(primitive: Primitive, dtype: torch.dtype = torch.float6
     """The torch lens ``(f, R[f])`` of ``primitive`` (a reference :class:`Primitive`)."""
     if not isinstance(primitive, Primitive):
         raise TypeError(f"primitive must be a Primitive, got {type(primitive).__name__}")
+    dtype, device = check_dtype_device(dtype, device)
     get, put = _get_put(primitive, dtype, device)
     return primitive_lens(get, put, primitive.name, primitive.shape, primitive.out_shape, monomorphic=False)
 
@@ -74,9 +113,8 @@ def torch_chain_lenses(
     chain: Sequence[Primitive], dtype: torch.dtype = torch.float64, device: Any = "cpu"
 ) -> list[Lens]:
     """The torch lenses of a chain of primitives."""
-    chain = list(chain)
-    if not chain:
-        raise ValueError("chain must contain at least one primitive")
+    chain = check_chain(chain)
+    check_dtype_device(dtype, device)
     return [torch_primitive_lens(p, dtype, device) for p in chain]
 
 
@@ -97,7 +135,11 @@ def chain_function(
 def vjp_as_optic(
     chain: Sequence[Primitive], x: torch.Tensor, cotangent: torch.Tensor
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """``(output, input cotangent)`` from the optic chain ``F(l1) ; … ; F(ln)`` (residuals stored)."""
+    """``(output, input cotangent)`` from the optic chain ``F(l1) ; … ; F(ln)`` (residuals stored).
+
+    ``x`` has the chain's input shape, ``cotangent`` its output shape, the same floating dtype and device; both
+    finite. Chains of any length run (the composite is evaluated without recursion)."""
+    chain = _check_vjp_arguments(chain, x, cotangent)
     optic = optic_chain(torch_chain_lenses(chain, x.dtype, x.device))
     residual, output = optic.forward(x)
     return output, optic.backward(residual, cotangent)
@@ -106,7 +148,9 @@ def vjp_as_optic(
 def vjp_as_lens(
     chain: Sequence[Primitive], x: torch.Tensor, cotangent: torch.Tensor
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """``(output, input cotangent)`` from the right-nested lens ``l1 ; (… ; ln)`` (forward values recomputed)."""
+    """``(output, input cotangent)`` from the right-nested lens ``l1 ; (… ; ln)`` (forward values recomputed);
+    arguments as for :func:`vjp_as_optic`."""
+    chain = _check_vjp_arguments(chain, x, cotangent)
     lens = right_nested(torch_chain_lenses(chain, x.dtype, x.device))
     return lens.get(x), lens.put(x, cotangent)
 
@@ -114,7 +158,9 @@ def vjp_as_lens(
 def vjp_as_checkpointed(
     chain: Sequence[Primitive], x: torch.Tensor, cotangent: torch.Tensor, segments: int | Sequence[int]
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """``(output, input cotangent)`` from the checkpointed composite with the given segments."""
+    """``(output, input cotangent)`` from the checkpointed composite with the given segments; arguments as for
+    :func:`vjp_as_optic`."""
+    chain = _check_vjp_arguments(chain, x, cotangent)
     optic = checkpointed(torch_chain_lenses(chain, x.dtype, x.device), segments)
     residual, output = optic.forward(x)
     return output, optic.backward(residual, cotangent)

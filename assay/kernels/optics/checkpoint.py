@@ -21,11 +21,12 @@ count the closed form ``2n − m``, pre-hooks count ``2n``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from numbers import Integral
 
 import torch
 from torch.utils.checkpoint import checkpoint, checkpoint_sequential
 
-from assay.reference.optics.chains import segment_lengths
+from assay.reference.optics.chains import MAX_LENGTH, segment_lengths
 from assay.reference.optics.cost import ChainCost, segmented_cost
 
 __all__ = [
@@ -38,6 +39,11 @@ __all__ = [
     "model_segments",
 ]
 
+#: The largest chain :func:`measure_torch_chain` builds (one module per layer) and the largest width; their
+#: product is bounded by ``MAX_ELEMENTS`` (the activations of one run).
+MAX_LAYERS = 100_000
+MAX_WIDTH = 1 << 20
+MAX_ELEMENTS = 1 << 26
 #: Schemes :func:`measure_torch_chain` runs.
 SCHEMES = ("autograd", "checkpoint", "checkpoint_sequential")
 #: Elementwise layers whose backward saves exactly one tensor of the layer's width (sin saves its input, the others
@@ -83,29 +89,58 @@ class TorchRunCounts:
         return self.gets, self.saved_bytes // self.tensor_bytes
 
 
+def _check_int(value: object, name: str) -> int:
+    """A positive int (numpy integers accepted), else a ``TypeError``/``ValueError`` naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, Integral):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+    if value < 1:
+        raise ValueError(f"{name} must be >= 1, got {value}")
+    return int(value)
+
+
+def _check_scheme(scheme: object) -> None:
+    if not isinstance(scheme, str):
+        raise TypeError(f"scheme must be a str, one of {', '.join(SCHEMES)}; got {type(scheme).__name__}")
+    if scheme not in SCHEMES:
+        raise ValueError(f"scheme must be one of {', '.join(SCHEMES)}; got {scheme!r}")
+
+
 def checkpoint_sequential_segments(n: int, segments: int) -> list[int]:
     """The segment lengths of the composite that ``checkpoint_sequential(layers, segments, x)`` runs.
 
     torch checkpoints ``segments − 1`` segments of ``⌊n / segments⌋`` layers and runs the rest plainly, i.e. as
     single stored layers: ``[s] * (segments − 1) + [1] * (n − s·(segments − 1))`` with ``s = ⌊n / segments⌋``.
     """
-    if isinstance(segments, bool) or not isinstance(segments, int) or not 1 <= segments <= n:
-        raise ValueError(f"segments must be an int with 1 <= segments <= n = {n}, got {segments!r}")
+    n = _check_int(n, "n")
+    if n > MAX_LENGTH:
+        raise ValueError(f"n must be <= {MAX_LENGTH}, got {n}")
+    if isinstance(segments, bool) or not isinstance(segments, Integral):
+        raise TypeError(f"segments must be an int, got {type(segments).__name__}")
+    if not 1 <= segments <= n:
+        raise ValueError(f"segments must satisfy 1 <= segments <= n = {n}, got {segments}")
     size = n // segments
     return [size] * (segments - 1) + [1] * (n - size * (segments - 1))
 
 
 def model_segments(scheme: str, n: int, k: int | None) -> list[int]:
-    """The model segmentation of a torch scheme (``k`` = layers per segment)."""
+    """The model segmentation of a torch scheme (``k`` = layers per segment, ``1 <= k <= n``; ``autograd`` takes
+    no ``k``)."""
+    _check_scheme(scheme)
+    n = _check_int(n, "n")
+    if n > MAX_LENGTH:
+        raise ValueError(f"n must be <= {MAX_LENGTH}, got {n}")
     if scheme == "autograd":
+        if k is not None:
+            _check_int(k, "k")
         return [1] * n
     if k is None:
         raise ValueError(f"scheme {scheme!r} needs k, the number of layers per segment")
+    k = _check_int(k, "k")
+    if k > n:
+        raise ValueError(f"k must satisfy 1 <= k <= n = {n}, got {k}")
     if scheme == "checkpoint":
         return segment_lengths(n, k)
-    if scheme == "checkpoint_sequential":
-        return checkpoint_sequential_segments(n, -(-n // k))
-    raise ValueError(f"scheme must be one of {', '.join(SCHEMES)}; got {scheme!r}")
+    return checkpoint_sequential_segments(n, -(-n // k))
 
 
 def measure_torch_chain(
@@ -122,11 +157,25 @@ def measure_torch_chain(
     ``k`` is the number of layers per segment (``checkpoint``: ``⌈n/k⌉`` segments; ``checkpoint_sequential``:
     ``segments = ⌈n/k⌉``). ``early_stop=False`` turns off non-reentrant early stopping for the run.
     """
-    if scheme not in SCHEMES:
-        raise ValueError(f"scheme must be one of {', '.join(SCHEMES)}; got {scheme!r}")
+    _check_scheme(scheme)
+    if not isinstance(layer, str):
+        raise TypeError(f"layer must be a str, one of {', '.join(LAYERS)}; got {type(layer).__name__}")
     if layer not in LAYERS:
         raise ValueError(f"layer must be one of {', '.join(LAYERS)}; got {layer!r}")
-    model_segments(scheme, n, k)  # validates n and k
+    n = _check_int(n, "n")
+    if n > MAX_LAYERS:
+        raise ValueError(f"n must be <= MAX_LAYERS = {MAX_LAYERS}, got {n}")
+    width = _check_int(width, "width")
+    if width > MAX_WIDTH or n * width > MAX_ELEMENTS:
+        raise ValueError(f"width must be <= {MAX_WIDTH} with n * width <= {MAX_ELEMENTS}, got width = {width} "
+                         f"and n = {n}")
+    if not isinstance(dtype, torch.dtype):
+        raise TypeError(f"dtype must be a torch.dtype, got {type(dtype).__name__}")
+    if not dtype.is_floating_point:
+        raise ValueError(f"dtype must be a floating dtype, got {dtype}")
+    if not isinstance(early_stop, bool):
+        raise TypeError(f"early_stop must be a bool, got {type(early_stop).__name__}")
+    model_segments(scheme, n, k)  # validates k against n
     layers = torch.nn.ModuleList(_Elementwise(layer) for _ in range(n))
     started = [0]
     completed = [0]

@@ -25,6 +25,8 @@ from typing import Any
 
 import torch
 
+from assay.reference.spectral.mixtures import check_matern_order
+
 __all__ = [
     "check_mixture_parameters",
     "gram",
@@ -121,7 +123,9 @@ def spectral_mixture_kernel(tau: Any, weights: Any, means: Any, scales: Any, ord
 
 
 def matern_coefficients(p: int) -> list[Fraction]:
-    """Exact ``a_i`` with ``Matérn_{p+1/2}(z) = e^{−z} Σ_i a_i z^i`` (``z = √(2p+1)·r/ℓ``)."""
+    """Exact ``a_i`` with ``Matérn_{p+1/2}(z) = e^{−z} Σ_i a_i z^i`` (``z = √(2p+1)·r/ℓ``;
+    ``0 <= p <= MAX_MATERN_ORDER``)."""
+    p = check_matern_order(p)
     scale = Fraction(factorial(p), factorial(2 * p))
     out = [Fraction(0)] * (p + 1)
     for i in range(p + 1):

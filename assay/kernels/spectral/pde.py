@@ -37,6 +37,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import torch
 
 from assay.kernels.spectral.covariance import spectral_mixture_kernel, student_t_mixture_kernel
@@ -159,8 +160,18 @@ def problem(name: str) -> PDEProblem:
 
 
 def nyquist_frequency(n: int, bounds: tuple[float, float]) -> float:
-    """``1/(2h)`` cycles per unit for ``n`` equispaced points on ``bounds`` (``h = (b − a)/(n − 1)``)."""
-    return (n - 1) / (2 * (bounds[1] - bounds[0]))
+    """``1/(2h)`` cycles per unit for ``n`` equispaced points on ``bounds`` (``h = (b − a)/(n − 1)``).
+
+    ``n`` is an int ≥ 2 and ``bounds`` a pair of finite numbers ``a < b``; anything else is refused."""
+    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 2:
+        raise ValueError(f"n must be an int >= 2 (points on the interval), got {n!r}")
+    try:
+        low, high = (float(v) for v in bounds)
+    except (TypeError, ValueError):
+        raise TypeError(f"bounds must be a pair of real numbers (a, b), got {bounds!r}") from None
+    if not (math.isfinite(low) and math.isfinite(high) and low < high):
+        raise ValueError(f"bounds must be finite with a < b, got {bounds!r}")
+    return (int(n) - 1) / (2 * (high - low))
 
 
 @dataclass

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from assay.core.errors import relative_error
-from assay.reference.optics.ad import Primitive, primitive_lenses
+from assay.reference.optics.ad import Primitive, chain_output_shape, check_chain, primitive_lenses
 from assay.reference.optics.chains import right_nested
 from assay.reference.optics.cost import ChainCost, measure_run
 from assay.reference.optics.equivalence import EquivalenceCheck, lenses_agree, optics_equivalent, values_equal
@@ -37,11 +37,30 @@ __all__ = [
 ]
 
 
+def _samples(values: Iterable[Any], name: str) -> list[Any]:
+    if not isinstance(values, Iterable):
+        raise TypeError(f"{name} must be an iterable of samples, got {type(values).__name__}")
+    return list(values)
+
+
+def _real_array(value: Any, name: str, shape: tuple[int, ...]) -> np.ndarray:
+    """``value`` as a finite float64 array of ``shape`` (a ``TypeError``/``ValueError`` naming ``name``)."""
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a real array of shape {shape}, got {type(value).__name__}") from None
+    if array.shape != tuple(shape):
+        raise ValueError(f"{name} must have shape {tuple(shape)}, got {array.shape}")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} must be finite (no NaN or inf)")
+    return array
+
+
 def associativity_check(
     first: Lens | Optic, second: Lens | Optic, third: Lens | Optic, inputs: Iterable[Any], cotangents: Iterable[Any]
 ) -> EquivalenceCheck:
     """``(first ; second) ; third ~ first ; (second ; third)`` (lenses or optics, compared through ``U``)."""
-    inputs, cotangents = list(inputs), list(cotangents)
+    inputs, cotangents = _samples(inputs, "inputs"), _samples(cotangents, "cotangents")
     if all(isinstance(x, Lens) for x in (first, second, third)):
         left = compose_lenses(compose_lenses(first, second), third)
         right = compose_lenses(first, compose_lenses(second, third))
@@ -55,7 +74,7 @@ def associativity_check(
 
 def unit_checks(item: Lens | Optic, inputs: Iterable[Any], cotangents: Iterable[Any]) -> list[EquivalenceCheck]:
     """``id ; item ~ item`` and ``item ; id ~ item``."""
-    inputs, cotangents = list(inputs), list(cotangents)
+    inputs, cotangents = _samples(inputs, "inputs"), _samples(cotangents, "cotangents")
     if isinstance(item, Lens):
         return [
             lenses_agree(compose_lenses(identity_lens(), item), item, inputs, cotangents),
@@ -73,6 +92,9 @@ def erasure_functoriality_check(
     first: Optic, second: Optic, inputs: Iterable[Any], cotangents: Iterable[Any]
 ) -> EquivalenceCheck:
     """``U(first ; second) ~ U(first) ; U(second)``."""
+    for value, name in ((first, "first"), (second, "second")):
+        if not isinstance(value, Optic):
+            raise TypeError(f"{name} must be an Optic, got {type(value).__name__}")
     return lenses_agree(
         erase(compose_optics(first, second)), compose_lenses(erase(first), erase(second)), inputs, cotangents
     )
@@ -85,6 +107,8 @@ def erase_embed_check(lens: Lens, inputs: Iterable[Any], cotangents: Iterable[An
 
 def cost_mismatches(composite: Lens | Optic, expected: ChainCost, a: Any, cotangent: Any) -> list[str]:
     """The counts of ``measure_run(composite, a, cotangent)`` that differ from ``expected`` (empty when all agree)."""
+    if not isinstance(expected, ChainCost):
+        raise TypeError(f"expected must be a ChainCost (e.g. closed_form_cost(...)), got {type(expected).__name__}")
     measured = measure_run(composite, a, cotangent).counts()
     return [
         f"{field}: measured {getattr(measured, field)}, closed form {getattr(expected, field)}"
@@ -102,9 +126,13 @@ def complex_step_adjoint_error(
     products does not inflate the error. With ``step = 1e-30`` the complex step is exact to double precision for
     analytic primitives; ``relu`` is linear away from 0 and is exact there too.
     """
+    chain = check_chain(chain)
+    if isinstance(step, bool) or not isinstance(step, (int, float)) or not 0 < step < 1:
+        raise ValueError(f"step must be a float with 0 < step < 1, got {step!r}")
     lens = right_nested(primitive_lenses(chain))
-    x = np.asarray(x, dtype=np.float64)
-    direction = np.asarray(direction, dtype=np.float64)
+    x = _real_array(x, "x", chain[0].shape)
+    direction = _real_array(direction, "direction", chain[0].shape)
+    cotangent = _real_array(cotangent, "cotangent", chain_output_shape(chain))
     jvp = np.imag(lens.get(x + 1j * step * direction)) / step
     gradient = lens.put(x, np.asarray(cotangent, dtype=np.float64))
     lhs = float(np.sum(gradient * direction))
@@ -117,6 +145,9 @@ def learner_functoriality_mismatches(
     composite: Learner, pair: Learner, p: Any, a: Any, c: Any
 ) -> list[str]:
     """Where ``composite = L(I ; J)`` and ``pair = L(I) ; L(J)`` differ at ``(p, a, c)`` (exact comparison)."""
+    for value, name in ((composite, "composite"), (pair, "pair")):
+        if not isinstance(value, Learner):
+            raise TypeError(f"{name} must be a Learner, got {type(value).__name__}")
     found = []
     for part in ("implement", "update", "request"):
         if part == "implement":

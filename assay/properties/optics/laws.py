@@ -117,9 +117,23 @@ def check_lens_laws(
             f"the lens laws apply only to monomorphic lenses (A = A', B = B'); {lens.name!r} is not (an AD lens's "
             "put returns a gradient, not a state)"
         )
-    unknown = [law for law in laws if law not in LAWS]
+    if isinstance(laws, str) or not isinstance(laws, Iterable):
+        raise TypeError(f"laws must be a sequence of law names ({', '.join(LAWS)}), got {type(laws).__name__}")
+    laws = tuple(laws)
+    if not laws:
+        raise ValueError(f"laws must name at least one of {', '.join(LAWS)}")
+    unknown = [law for law in laws if not isinstance(law, str) or law not in LAWS]
     if unknown:
         raise ValueError(f"laws must be among {', '.join(LAWS)}; got {unknown}")
+    if not callable(equal):
+        raise TypeError(f"equal must be callable, got {type(equal).__name__}")
+    if isinstance(max_per_law, bool) or not isinstance(max_per_law, int):
+        raise TypeError(f"max_per_law must be an int, got {type(max_per_law).__name__}")
+    if max_per_law < 1:
+        raise ValueError(f"max_per_law must be >= 1, got {max_per_law}")
+    for value, name in ((states, "states"), (views, "views")):
+        if not isinstance(value, Iterable):
+            raise TypeError(f"{name} must be an iterable, got {type(value).__name__}")
     states, views = list(states), list(views)
     if not states:
         raise ValueError("states must contain at least one state")

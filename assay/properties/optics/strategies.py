@@ -45,6 +45,14 @@ class FiniteLens:
     breaks: str | None = None
 
 
+def _check_size(value: object, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+    if value < 1:
+        raise ValueError(f"{name} must be >= 1, got {value}")
+    return value
+
+
 def _iso_lens(permutation: list[int], n_views: int, name: str) -> tuple[Any, Any]:
     inverse = [0] * len(permutation)
     for s, t in enumerate(permutation):
@@ -64,6 +72,10 @@ def lawful_finite_lenses(
     draw: st.DrawFn, max_complement: int = 3, max_views: int = 4, n_views: int | None = None
 ) -> FiniteLens:
     """A lawful lens from a random bijection ``S ≅ C × V`` (``|V| = n_views`` when given)."""
+    _check_size(max_complement, "max_complement")
+    _check_size(max_views, "max_views")
+    if n_views is not None:
+        _check_size(n_views, "n_views")
     n_complement = draw(st.integers(1, max_complement))
     n_views = draw(st.integers(1, max_views)) if n_views is None else n_views
     permutation = draw(st.permutations(range(n_complement * n_views)))
@@ -120,6 +132,8 @@ def broken_finite_lenses(draw: st.DrawFn) -> FiniteLens:
 @st.composite
 def table_lenses(draw: st.DrawFn, max_states: int = 5, max_views: int = 3) -> FiniteLens:
     """``get: S → V`` and ``put: S × V → S`` from random tables (often law-breaking)."""
+    _check_size(max_states, "max_states")
+    _check_size(max_views, "max_views")
     n_states = draw(st.integers(1, max_states))
     n_views = draw(st.integers(1, max_views))
     get_table = draw(st.lists(st.integers(0, n_views - 1), min_size=n_states, max_size=n_states))
@@ -133,6 +147,8 @@ def table_lenses(draw: st.DrawFn, max_states: int = 5, max_views: int = 3) -> Fi
 @st.composite
 def record_lenses(draw: st.DrawFn, max_fields: int = 3, max_values: int = 3) -> FiniteLens:
     """The lens on field ``i`` of records ``(x_0, …, x_{f−1})`` with ``x_j ∈ {0 … d_j − 1}``."""
+    _check_size(max_fields, "max_fields")
+    _check_size(max_values, "max_values")
     sizes = draw(st.lists(st.integers(1, max_values), min_size=1, max_size=max_fields))
     field = draw(st.integers(0, len(sizes) - 1))
     states = tuple(np.ndindex(*sizes))
@@ -147,20 +163,28 @@ def record_lenses(draw: st.DrawFn, max_fields: int = 3, max_values: int = 3) -> 
 
 @st.composite
 def bracketings(draw: st.DrawFn, n: int) -> Any:
-    """A random binary bracketing tree with leaves ``0 … n−1`` in order."""
-
-    def build(lo: int, hi: int) -> Any:
-        if hi - lo == 1:
-            return lo
-        split = draw(st.integers(lo + 1, hi - 1))
-        return (build(lo, split), build(split, hi))
-
-    return build(0, n)
+    """A random binary bracketing tree with leaves ``0 … n−1`` in order (built without recursion)."""
+    _check_size(n, "n")
+    # each pending interval [lo, hi) is split at a drawn point; finished subtrees are combined bottom-up
+    values: list[Any] = []
+    stack: list[tuple[bool, int, int]] = [(False, 0, n)]
+    while stack:
+        combine, lo, hi = stack.pop()
+        if combine:
+            right = values.pop()
+            values.append((values.pop(), right))
+        elif hi - lo == 1:
+            values.append(lo)
+        else:
+            split = draw(st.integers(lo + 1, hi - 1))
+            stack.extend(((True, 0, 0), (False, split, hi), (False, lo, split)))
+    return values[0]
 
 
 @st.composite
 def segmentations(draw: st.DrawFn, n: int) -> list[int]:
     """A random composition of ``n``: positive segment lengths, in order, summing to ``n``."""
+    _check_size(n, "n")
     cuts = draw(st.sets(st.integers(1, n - 1), max_size=n - 1)) if n > 1 else set()
     bounds = [0, *sorted(cuts), n]
     return [b - a for a, b in itertools.pairwise(bounds)]
@@ -174,6 +198,11 @@ def ad_chains(
     draw: st.DrawFn, min_length: int = 1, max_length: int = 6, max_dim: int = 4, end_with_sum: bool = False
 ) -> list[Primitive]:
     """A random chain of primitives on vectors (affine changes the dimension); parameters from a numpy seed."""
+    _check_size(min_length, "min_length")
+    _check_size(max_length, "max_length")
+    _check_size(max_dim, "max_dim")
+    if max_length < min_length:
+        raise ValueError(f"max_length must be >= min_length = {min_length}, got {max_length}")
     length = draw(st.integers(min_length, max_length))
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
     dim = draw(st.integers(1, max_dim))

@@ -5,6 +5,13 @@ distribution is the intended one (uniform on SO(3) / S², which Hypothesis' own 
 every example is reproducible from its seed; the strategies mix in the special cases that break implementations:
 the identity, half-turns, gimbal-lock Euler angles, exact poles and points 1e-12 away from a pole.
 
+The same special cases are also available as fixed lists — :func:`special_euler_angles`,
+:func:`special_rotation_matrices`, :func:`special_sphere_points` — which every profile checks explicitly before
+any drawn example, so a derandomized run is not blind to what random exploration would find: 0, ±π/2 and π in
+every Euler slot (gimbal lock at β = 0 and π), β 1e-12 away from gimbal lock, small angles (2⁻¹⁰ … 2⁻⁴ rad and
+1e-6, where matrix exponentials and series switch regimes) in each slot, the identity, half- and quarter-turns,
+small rotations about each axis, and the poles of every axis with points 1e-12 away from them.
+
 Values: degrees are ``int``; spins are ``fractions.Fraction`` (``Fraction(3, 2)``); rotation matrices and points
 are float64 numpy arrays; quaternions are float64 arrays ``(w, x, y, z)`` (scalar first, unit norm to 1 ulp-ish).
 """
@@ -20,6 +27,9 @@ from hypothesis import strategies as st
 from assay.reference.so3.rotations import rotation_matrix_from_quaternion
 
 __all__ = [
+    "SMALL_ANGLES",
+    "SPECIAL_AZIMUTHS",
+    "SPECIAL_POLARS",
     "O3Rotation",
     "degrees",
     "euler_angles",
@@ -28,6 +38,9 @@ __all__ = [
     "o3_rotations",
     "point_sets",
     "rotation_matrices",
+    "special_euler_angles",
+    "special_rotation_matrices",
+    "special_sphere_points",
     "sphere_points",
     "spin_orders",
     "spins",
@@ -36,6 +49,14 @@ __all__ = [
 ]
 
 _SEEDS = st.integers(min_value=0, max_value=2**32 - 1)
+
+#: Azimuthal Euler angles (α, γ) that break implementations: 0, the right angles and the half-turn (both signs).
+SPECIAL_AZIMUTHS = (0.0, math.pi / 2, -math.pi / 2, math.pi, -math.pi)
+#: Polar Euler angles (β): gimbal lock at 0 and π, the right angle, and 1e-12 away from gimbal lock.
+SPECIAL_POLARS = (0.0, 1e-12, math.pi / 2, math.pi - 1e-12, math.pi)
+#: Small non-zero angles (radians): near the identity, where truncated series, matrix exponentials
+#: (scaling and squaring) and half-angle formulas change regime.
+SMALL_ANGLES = (1e-6, 2.0**-10, 2.0**-8, 2.0**-7, 2.0**-6, 2.0**-5, 2.0**-4)
 
 
 def degrees(max_l: int = 12, min_l: int = 0) -> st.SearchStrategy[int]:
@@ -138,6 +159,23 @@ def unit_quaternions(special: bool = True) -> st.SearchStrategy[np.ndarray]:
     return st.one_of(random, random, random, fixed)
 
 
+def _axis_rotation(axis: int, angle: float) -> np.ndarray:
+    """The float64 rotation by ``angle`` about coordinate axis ``axis`` (0 = x, 1 = y, 2 = z)."""
+    q = np.zeros(4)
+    q[0], q[axis + 1] = math.cos(angle / 2), math.sin(angle / 2)
+    return rotation_matrix_from_quaternion(q)
+
+
+def special_rotation_matrices() -> list[np.ndarray]:
+    """Fixed rotation matrices every run checks: the identity, half-turns about x, y, z, quarter-turns, the axis
+    permutation, small rotations (:data:`SMALL_ANGLES`) about each axis, and half-turns missed by 2⁻⁸ rad."""
+    out = [rotation_matrix_from_quaternion(np.array(q, dtype=np.float64)) for q in _SPECIAL_QUATERNIONS]
+    for axis in range(3):
+        out += [_axis_rotation(axis, angle) for angle in (SMALL_ANGLES[0], SMALL_ANGLES[2], SMALL_ANGLES[5])]
+        out.append(_axis_rotation(axis, math.pi - 2.0**-8))
+    return out
+
+
 def rotation_matrices(special: bool = True) -> st.SearchStrategy[np.ndarray]:
     """3×3 float64 rotation matrices (det +1), uniform on SO(3) via unit quaternions, plus special ones."""
     return unit_quaternions(special).map(rotation_matrix_from_quaternion)
@@ -167,9 +205,29 @@ def euler_angles(special: bool = True) -> st.SearchStrategy[tuple[float, float, 
     azimuth = st.floats(min_value=-math.pi, max_value=math.pi, allow_nan=False)
     polar = st.floats(min_value=0.0, max_value=math.pi, allow_nan=False)
     if special:
-        azimuth = st.one_of(azimuth, st.sampled_from([0.0, math.pi / 2, -math.pi / 2, math.pi, -math.pi]))
-        polar = st.one_of(polar, st.sampled_from([0.0, math.pi / 2, math.pi, 1e-12, math.pi - 1e-12]))
+        azimuth = st.one_of(azimuth, st.sampled_from(SPECIAL_AZIMUTHS + SMALL_ANGLES))
+        polar = st.one_of(polar, st.sampled_from(SPECIAL_POLARS + SMALL_ANGLES))
     return st.tuples(azimuth, polar, azimuth)
+
+
+def special_euler_angles() -> list[tuple[float, float, float]]:
+    """Fixed Euler angles ``(α, β, γ)`` every run checks, in this order:
+
+    - every combination of α, γ ∈ {0, π/2, −π/2, π} and β ∈ {0, π/2, π} (48; gimbal lock at β = 0 and π);
+    - β = 1e-12 and π − 1e-12 (next to gimbal lock) with α, γ ∈ {0, π/2} (8);
+    - each of :data:`SMALL_ANGLES` in each slot, the other two at generic angles (21).
+    """
+    half = math.pi / 2
+    azimuths = (0.0, half, -half, math.pi)
+    out = [(a, b, c) for a in azimuths for b in (0.0, half, math.pi) for c in azimuths]
+    out += [(a, b, c) for b in (1e-12, math.pi - 1e-12) for a in (0.0, half) for c in (0.0, half)]
+    generic = (half, 1.0, -half)  # a right angle beside the small one: the case exploration found in e3nn
+    for angle in SMALL_ANGLES:
+        for slot in range(3):
+            triple = list(generic)
+            triple[slot] = angle
+            out.append((triple[0], triple[1], triple[2]))
+    return out
 
 
 # -- points on the sphere ------------------------------------------------------------------------------------
@@ -217,6 +275,16 @@ def sphere_points(special: bool = True) -> st.SearchStrategy[np.ndarray]:
         st.floats(min_value=0.0, max_value=2 * math.pi, allow_nan=False),
     )
     return st.one_of(random, random, random, exact, near)
+
+
+def special_sphere_points() -> list[np.ndarray]:
+    """Fixed unit vectors every run checks: the six poles of the coordinate axes and, for each, a point 1e-12 rad
+    away from it."""
+    out = _poles()
+    for axis in range(3):
+        for sign in (1.0, -1.0):
+            out.append(_near_pole(axis, sign, 0.7))
+    return out
 
 
 def point_sets(size: int = 16, special: bool = True) -> st.SearchStrategy[np.ndarray]:

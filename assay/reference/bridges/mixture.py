@@ -276,6 +276,11 @@ class MixtureBenchmark:
         return log_alpha, self._plan_bias.copy(), self._plan_cov / self.epsilon
 
 
+#: The largest benchmark dimension, and the most covariance entries (n_components · dim²) one instance holds.
+MAX_BENCHMARK_DIM = 4096
+MAX_BENCHMARK_ENTRIES = 1 << 26
+
+
 def mixture_benchmark(
     dim: int,
     epsilon: float,
@@ -296,13 +301,28 @@ def mixture_benchmark(
         raise TypeError(f"dim must be an int, got {type(dim).__name__}")
     if dim < 1:
         raise ValueError(f"dim must be >= 1, got {dim}")
+    if dim > MAX_BENCHMARK_DIM:
+        raise ValueError(f"dim must be <= MAX_BENCHMARK_DIM = {MAX_BENCHMARK_DIM}, got {dim}")
     n_components = _check_count(n_components, "n_components")
+    if n_components * dim * dim > MAX_BENCHMARK_ENTRIES:
+        raise ValueError(f"n_components · dim² = {n_components * dim * dim} covariance entries; at most "
+                         f"{MAX_BENCHMARK_ENTRIES}")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"seed must be an int, got {type(seed).__name__}")
+    if seed < 0:
+        raise ValueError(f"seed must be >= 0, got {seed}")
     name = resolve(EPSILON, convention, "convention")
-    eps = float(to_default(float(epsilon), name))
+    values = {}
+    for value, label in ((epsilon, "epsilon"), (spacing, "spacing"), (std, "std")):
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+            raise TypeError(f"{label} must be a real number, got {type(value).__name__}")
+        if not (math.isfinite(float(value)) and value > 0):
+            raise ValueError(f"{label} must be finite and > 0, got {value!r}")
+        values[label] = float(value)
+    eps = float(to_default(values["epsilon"], name))
     if not math.isfinite(eps) or eps <= 0:
-        raise ValueError(f"epsilon must be finite and > 0, got {epsilon!r}")
-    if not (spacing > 0 and std > 0):
-        raise ValueError(f"spacing and std must be > 0, got spacing={spacing!r}, std={std!r}")
+        raise ValueError(f"epsilon must be finite and > 0 in the default convention, got {eps!r}")
+    spacing, std = values["spacing"], values["std"]
     rng = np.random.default_rng([int(seed), int(dim)])
     weights = rng.uniform(size=n_components)
     weights = np.maximum(weights, 1e-3)

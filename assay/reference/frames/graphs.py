@@ -57,6 +57,10 @@ def laplacian(adjacency: Any, dps: int = 50) -> np.ndarray:
         return L
 
 
+#: The most orderings an average enumerates (``max_frames``) or draws (``samples``).
+MAX_FRAMES = 1_000_000
+
+
 @dataclass(frozen=True)
 class GraphFrame:
     """Signatures, tie blocks (lists of nodes, in sorted order) and the frame size ``Π |b|!``."""
@@ -114,8 +118,21 @@ def graph_frame(adjacency: Any, dps: int = 50) -> GraphFrame:
     return GraphFrame(tuple(signatures), tuple(tuple(b) for b in blocks), tuple(len(g) for g in groups), size)
 
 
+def _check_count(value: Any, name: str, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+    if not low <= value <= high:
+        raise ValueError(f"{name} must satisfy {low} <= {name} <= {high}, got {value}")
+    return int(value)
+
+
 def _average(phi: Callable[..., Any], adjacency: Any, features: Any, dps: int, max_frames: int, samples: int,
              seed: int, equivariant: bool) -> tuple[Any, bool]:
+    if not callable(phi):
+        raise TypeError(f"phi must be callable, got {type(phi).__name__}")
+    max_frames = _check_count(max_frames, "max_frames", 1, MAX_FRAMES)
+    samples = _check_count(samples, "samples", 1, MAX_FRAMES)
+    seed = _check_count(seed, "seed", 0, 2**63 - 1)
     with mpmath.workdps(check_dps(dps)):
         A = as_mp_matrix(adjacency, "adjacency")
         x = None if features is None else np.asarray(features, dtype=object)

@@ -32,24 +32,48 @@ import numpy as np
 
 from assay.core.validation import check_dps
 
-__all__ = ["gauss_legendre", "haar_average", "haar_rule", "product_rule", "so2_rule", "so3_rule"]
+__all__ = [
+    "MAX_DEGREE",
+    "MAX_RULE_SIZE",
+    "check_degree",
+    "gauss_legendre",
+    "haar_average",
+    "haar_rule",
+    "product_rule",
+    "so2_rule",
+    "so3_rule",
+]
 
 Rule = list  # list[tuple[mpf, np.ndarray]]
 
+#: The highest polynomial degree a rule is built for: the SO(3) rule has (degree + 1)²·⌈(degree + 1)/2⌉ rotations
+#: (35,301 at 40), each a product of three mpmath matrices.
+MAX_DEGREE = 40
+#: The most rotations :func:`product_rule` builds (the product of its rules' sizes).
+MAX_RULE_SIZE = 1_000_000
 
-def _check_degree(degree: Any) -> int:
+
+def check_degree(degree: Any) -> int:
+    """``degree`` as an int with ``0 <= degree <= MAX_DEGREE`` (a ``TypeError``/``ValueError`` naming it)."""
     if isinstance(degree, bool) or not isinstance(degree, (int, np.integer)):
         raise TypeError(f"degree must be an int, got {type(degree).__name__}")
-    if degree < 0:
-        raise ValueError(f"degree must be >= 0, got {degree}")
+    if not 0 <= degree <= MAX_DEGREE:
+        raise ValueError(f"degree must satisfy 0 <= degree <= MAX_DEGREE = {MAX_DEGREE}, got {degree}")
     return int(degree)
 
 
-@lru_cache(maxsize=64)
 def gauss_legendre(count: int, dps: int = 50) -> tuple[tuple, tuple]:
-    """Nodes and weights of the ``count``-point Gauss–Legendre rule on [−1, 1] (Newton on P_count at dps + 10)."""
-    if count < 1:
-        raise ValueError(f"count must be >= 1, got {count}")
+    """Nodes and weights of the ``count``-point Gauss–Legendre rule on [−1, 1] (Newton on P_count at dps + 10);
+    ``1 <= count <= MAX_DEGREE + 1``."""
+    if isinstance(count, bool) or not isinstance(count, (int, np.integer)):
+        raise TypeError(f"count must be an int, got {type(count).__name__}")
+    if not 1 <= count <= MAX_DEGREE + 1:
+        raise ValueError(f"count must satisfy 1 <= count <= {MAX_DEGREE + 1}, got {count}")
+    return _gauss_legendre(int(count), check_dps(dps))
+
+
+@lru_cache(maxsize=64)
+def _gauss_legendre(count: int, dps: int) -> tuple[tuple, tuple]:
     with mpmath.workdps(dps + 10):
         nodes, weights = [], []
         for i in range(1, count + 1):
@@ -85,12 +109,22 @@ def _matrix(rows: Sequence[Sequence[Any]]) -> np.ndarray:
     return out
 
 
-@lru_cache(maxsize=32)
 def so2_rule(degree: int, dps: int = 50) -> tuple:
-    """Rule on SO(2) exact for polynomials of degree ≤ ``degree`` in the entries (see the module docstring)."""
-    degree = _check_degree(degree)
+    """Rule on SO(2) exact for polynomials of degree ≤ ``degree`` (``<= MAX_DEGREE``) in the entries (see the
+    module docstring)."""
+    return _so2_rule(check_degree(degree), check_dps(dps))
+
+
+def so3_rule(degree: int, dps: int = 50) -> tuple:
+    """Rule on SO(3) exact for polynomials of degree ≤ ``degree`` (``<= MAX_DEGREE``) in the entries (ZYZ product
+    rule)."""
+    return _so3_rule(check_degree(degree), check_dps(dps))
+
+
+@lru_cache(maxsize=32)
+def _so2_rule(degree: int, dps: int) -> tuple:
     count = degree + 1
-    with mpmath.workdps(check_dps(dps)):
+    with mpmath.workdps(dps):
         rule = []
         for j in range(count):
             theta = 2 * mpmath.pi * j / count
@@ -100,11 +134,9 @@ def so2_rule(degree: int, dps: int = 50) -> tuple:
 
 
 @lru_cache(maxsize=32)
-def so3_rule(degree: int, dps: int = 50) -> tuple:
-    """Rule on SO(3) exact for polynomials of degree ≤ ``degree`` in the entries (ZYZ product rule)."""
-    degree = _check_degree(degree)
+def _so3_rule(degree: int, dps: int) -> tuple:
     count = degree + 1
-    nodes, weights = gauss_legendre(max(1, (degree + 2) // 2), check_dps(dps))
+    nodes, weights = _gauss_legendre(max(1, (degree + 2) // 2), dps)
     with mpmath.workdps(dps):
         angles = [2 * mpmath.pi * j / count for j in range(count)]
         trig = [(mpmath.cos(a), mpmath.sin(a)) for a in angles]
@@ -125,6 +157,9 @@ def haar_rule(k: int, degree: int, dps: int = 50, proper: bool = False) -> list:
         raise TypeError(f"k must be an int, got {type(k).__name__}")
     if k not in (1, 2, 3):
         raise ValueError(f"k must be 1, 2 or 3 (Haar quadrature is provided on O(1), O(2), O(3)); got k = {k}")
+    degree = check_degree(degree)
+    if not isinstance(proper, bool):
+        raise TypeError(f"proper must be a bool, got {type(proper).__name__}")
     with mpmath.workdps(check_dps(dps)):
         if k == 1:
             base = [(mpmath.mpf(1), _matrix([[mpmath.mpf(1)]]))]
@@ -139,9 +174,44 @@ def haar_rule(k: int, degree: int, dps: int = 50, proper: bool = False) -> list:
         return [(w / 2, Q) for w, Q in base] + [(w / 2, Q.dot(D)) for w, Q in base]
 
 
+def _check_rule(rule: Any, index: int) -> tuple[list, int]:
+    """``rules[index]`` as a list of ``(weight, Q)`` with square ``Q`` of one size; returns the list and the size."""
+    name = f"rules[{index}]"
+    if isinstance(rule, (str, bytes, np.ndarray)) or not isinstance(rule, Sequence):
+        raise TypeError(f"{name} must be a sequence of (weight, Q) pairs, got {type(rule).__name__}")
+    rule = list(rule)
+    if not rule:
+        raise ValueError(f"{name} must contain at least one (weight, Q) pair")
+    size = None
+    for position, pair in enumerate(rule):
+        if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+            raise TypeError(f"{name}[{position}] must be a (weight, Q) pair, got {type(pair).__name__}")
+        Q = pair[1]
+        if not isinstance(Q, np.ndarray) or Q.ndim != 2 or Q.shape[0] != Q.shape[1] or Q.shape[0] == 0:
+            shape = getattr(Q, "shape", type(Q).__name__)
+            raise ValueError(f"{name}[{position}]: Q must be a square, non-empty numpy array, got {shape}")
+        if size is not None and Q.shape[0] != size:
+            raise ValueError(f"{name}: every Q must have the same size, got {size} and {Q.shape[0]}")
+        size = Q.shape[0]
+    return rule, size
+
+
 def product_rule(rules: Sequence[Sequence[tuple[Any, np.ndarray]]]) -> list:
-    """The block-diagonal product of rules: ``(Π w_j, diag(Q_1, …, Q_m))`` over all combinations."""
-    sizes = [rule[0][1].shape[0] for rule in rules]
+    """The block-diagonal product of rules: ``(Π w_j, diag(Q_1, …, Q_m))`` over all combinations (at most
+    ``MAX_RULE_SIZE`` of them)."""
+    if isinstance(rules, (str, bytes, np.ndarray)) or not isinstance(rules, Sequence):
+        raise TypeError(f"rules must be a sequence of rules, got {type(rules).__name__}")
+    if not rules:
+        raise ValueError("rules must contain at least one rule")
+    checked = [_check_rule(rule, index) for index, rule in enumerate(rules)]
+    rules = [rule for rule, _ in checked]
+    sizes = [size for _, size in checked]
+    combinations = 1
+    for rule in rules:
+        combinations *= len(rule)
+    if combinations > MAX_RULE_SIZE:
+        raise ValueError(f"the product of these rules has {combinations} rotations; at most "
+                         f"MAX_RULE_SIZE = {MAX_RULE_SIZE}")
     total = sum(sizes)
     out = []
     for combination in itertools.product(*rules):
@@ -163,6 +233,8 @@ def haar_average(fn: Callable[[np.ndarray], Any], k: int, degree: int = 8, dps: 
 
     ``fn`` receives a ``k × k`` object array of mpf and returns a number or a numpy (object) array.
     """
+    if not callable(fn):
+        raise TypeError(f"fn must be callable, got {type(fn).__name__}")
     with mpmath.workdps(check_dps(dps)):
         total = None
         for weight, Q in haar_rule(k, degree, dps, proper):

@@ -41,7 +41,7 @@ from assay.core.conventions import resolve
 from assay.core.validation import check_dps
 from assay.reference.frames._mp import as_points
 from assay.reference.frames.conventions import DEGENERACY, parse_group
-from assay.reference.frames.haar import haar_rule, product_rule
+from assay.reference.frames.haar import check_degree, haar_rule, product_rule
 from assay.reference.frames.spectrum import Spectrum, spectrum
 
 __all__ = [
@@ -64,9 +64,23 @@ def _group_for(group: str, d: int) -> tuple[bool, bool]:
     return proper, translations
 
 
+#: The largest dimension whose 2^d sign patterns :func:`sign_patterns` lists.
+MAX_SIGN_DIMENSION = 20
+
+
 def sign_patterns(d: int, proper_parity: int | None = None) -> list[tuple[int, ...]]:
     """All ``s ∈ {±1}^d`` in a fixed order (``itertools.product((1, −1), …)``); with ``proper_parity = p``
-    only those with ``Π s = p``."""
+    (``+1`` or ``−1``) only those with ``Π s = p``. ``1 <= d <= MAX_SIGN_DIMENSION``."""
+    if isinstance(d, bool) or not isinstance(d, (int, np.integer)):
+        raise TypeError(f"d must be an int, got {type(d).__name__}")
+    if not 1 <= d <= MAX_SIGN_DIMENSION:
+        raise ValueError(f"d must satisfy 1 <= d <= MAX_SIGN_DIMENSION = {MAX_SIGN_DIMENSION} (2^d patterns), "
+                         f"got {d}")
+    if proper_parity is not None:
+        if isinstance(proper_parity, bool) or not isinstance(proper_parity, (int, np.integer)):
+            raise TypeError(f"proper_parity must be None, 1 or -1, got {type(proper_parity).__name__}")
+        if proper_parity not in (1, -1):
+            raise ValueError(f"proper_parity must be None, 1 or -1, got {proper_parity}")
     patterns = list(itertools.product((1, -1), repeat=d))
     if proper_parity is None:
         return patterns
@@ -98,6 +112,8 @@ def sign_frames(points: Any, group: str = "O(d)", dps: int = 50, allow_degenerat
     is equivariant there.
     """
     dps = check_dps(dps)
+    if not isinstance(allow_degenerate, bool):
+        raise TypeError(f"allow_degenerate must be a bool, got {type(allow_degenerate).__name__}")
     with mpmath.workdps(dps):
         X = as_points(points)
         proper, translations = _group_for(group, X.shape[1])
@@ -118,6 +134,9 @@ def sign_frames(points: Any, group: str = "O(d)", dps: int = 50, allow_degenerat
 def frame_rule(spec: Spectrum, group: str, degenerate: str = "haar", degree: int = 8) -> list:
     """``[(weight, R)]``: the sign frame with equal weights, or on a degenerate spectrum (``degenerate="haar"``)
     the Haar quadrature over ``V H`` (see the module docstring)."""
+    if not isinstance(spec, Spectrum):
+        raise TypeError(f"spec must be a Spectrum (from spectrum() or frame_spectrum()), got {type(spec).__name__}")
+    degree = check_degree(degree)
     policy = resolve(DEGENERACY, degenerate, "degenerate")
     V = spec.eigenvectors
     d = V.shape[0]
@@ -210,6 +229,8 @@ def equivariant_average(phi: Callable[[np.ndarray], Any], points: Any, group: st
     ``Φ`` returns an array whose last axis has length d. For O(d)/SO(d) there is no translation and the two outputs
     coincide.
     """
+    if not isinstance(output, str):
+        raise TypeError(f"output must be a str, one of {', '.join(OUTPUTS)}; got {type(output).__name__}")
     if output not in OUTPUTS:
         raise ValueError(f"output must be one of {', '.join(OUTPUTS)}; got {output!r}")
 

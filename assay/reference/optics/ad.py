@@ -32,7 +32,7 @@ every ``put`` independently. AD lenses are not monomorphic: never apply the lens
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,6 +45,7 @@ __all__ = [
     "PRIMITIVES",
     "Primitive",
     "chain_output_shape",
+    "check_chain",
     "primitive_lens_of",
     "primitive_lenses",
 ]
@@ -64,13 +65,22 @@ class Primitive:
     params: tuple[Any, ...] = field(default=())
 
     def __post_init__(self) -> None:
+        if not isinstance(self.name, str):
+            raise TypeError(f"name must be a str, one of {', '.join(PRIMITIVES)}; got {type(self.name).__name__}")
         if self.name not in PRIMITIVES:
             raise ValueError(f"name must be one of {', '.join(PRIMITIVES)}; got {self.name!r}")
+        if isinstance(self.shape, (str, bytes)) or not isinstance(self.shape, Iterable):
+            raise TypeError(f"shape must be a tuple of positive ints, got {type(self.shape).__name__}")
+        if isinstance(self.params, (str, bytes)) or not isinstance(self.params, Iterable):
+            raise TypeError(f"params must be a tuple of arrays, got {type(self.params).__name__}")
         shape = tuple(self.shape)
         if any(isinstance(s, bool) or not isinstance(s, (int, np.integer)) or s < 1 for s in shape):
             raise ValueError(f"shape must be a tuple of positive ints, got {self.shape!r}")
         object.__setattr__(self, "shape", tuple(int(s) for s in shape))
         params = tuple(np.asarray(p) for p in self.params)
+        for index, param in enumerate(params):
+            if param.dtype.kind not in "biufcO":  # object arrays carry exact numbers (Fractions)
+                raise TypeError(f"params[{index}] must be a numeric array, got dtype {param.dtype}")
         object.__setattr__(self, "params", params)
         expected = {"affine": 2, "mul": 1, "add": 1}.get(self.name, 0)
         if len(params) != expected:
@@ -140,16 +150,27 @@ def primitive_lens_of(primitive: Primitive) -> Lens:
     )
 
 
+def check_chain(chain: Sequence[Primitive]) -> list[Primitive]:
+    """``chain`` as a non-empty list of :class:`Primitive` (a ``TypeError``/``ValueError`` naming the entry)."""
+    if isinstance(chain, (Primitive, str, bytes)) or not isinstance(chain, Iterable):
+        raise TypeError(f"chain must be a sequence of Primitive, got {type(chain).__name__}")
+    chain = list(chain)
+    if not chain:
+        raise ValueError("chain must contain at least one primitive")
+    for index, primitive in enumerate(chain):
+        if not isinstance(primitive, Primitive):
+            raise TypeError(f"chain[{index}] must be a Primitive, got {type(primitive).__name__}")
+    return chain
+
+
 def primitive_lenses(chain: Sequence[Primitive]) -> list[Lens]:
     """The lenses of a chain of primitives (shapes are checked when the lenses are composed)."""
-    return [primitive_lens_of(p) for p in chain]
+    return [primitive_lens_of(p) for p in check_chain(chain)]
 
 
 def chain_output_shape(chain: Sequence[Primitive]) -> tuple[int, ...]:
     """The output shape of a chain, refusing consecutive primitives whose shapes do not match."""
-    chain = list(chain)
-    if not chain:
-        raise ValueError("chain must contain at least one primitive")
+    chain = check_chain(chain)
     for index, (before, after) in enumerate(itertools.pairwise(chain)):
         if before.out_shape != after.shape:
             raise ValueError(

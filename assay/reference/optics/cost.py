@@ -25,8 +25,9 @@ Closed forms for a chain of ``n`` primitive lenses (``gets``, ``stored``, ``peak
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass
+from numbers import Integral
 from typing import Any
 
 from .chains import segment_lengths, tree_leaves
@@ -86,10 +87,29 @@ class _Handle:
 
 
 class _Machine:
+    """The interpreter. Each rule is a generator that yields the sub-runs it needs (``(rule, *arguments)``) and
+    returns its value; :meth:`run` drives them with an explicit stack, so composites of any depth run without
+    recursion and in exactly the order of the recursive rules."""
+
     def __init__(self) -> None:
         self.gets = self.puts = self.forwards = self.backwards = 0
         self.live = 0
         self.peak = 0
+
+    def run(self, rule: str, *arguments: Any) -> Any:
+        """Evaluate ``rule(*arguments)`` (``"get"``, ``"put"``, ``"forward"`` or ``"backward"``)."""
+        stack = [getattr(self, rule)(*arguments)]
+        value: Any = None
+        while stack:
+            try:
+                request = stack[-1].send(value)
+            except StopIteration as done:
+                stack.pop()
+                value = done.value
+                continue
+            stack.append(getattr(self, request[0])(*request[1:]))
+            value = None
+        return value
 
     # -- memory ---------------------------------------------------------------------------------------------
     def new(self, value: Any) -> _Handle:
@@ -108,17 +128,19 @@ class _Machine:
             raise RuntimeError("released a value twice")
 
     def release_tree(self, residual: Any) -> None:
-        if isinstance(residual, _Handle):
-            self.release(residual)
-        else:
-            for part in residual:
-                self.release_tree(part)
+        stack = [residual]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, _Handle):
+                self.release(node)
+            else:
+                stack.extend(node)
 
     def sample(self) -> None:
         self.peak = max(self.peak, self.live)
 
     # -- lenses: get borrows or consumes its input; put borrows a and consumes the cotangent ------------------
-    def get(self, lens: Lens, x: _Handle, consume: bool) -> _Handle:
+    def get(self, lens: Lens, x: _Handle, consume: bool) -> Generator[tuple, Any, _Handle]:
         kind = lens.kind
         if kind == "primitive":
             self.sample()
@@ -132,15 +154,15 @@ class _Machine:
         if kind == "identity":
             return x if consume else self.retain(x)
         if kind == "compose":
-            middle = self.get(lens.parts[1], x, consume)
-            return self.get(lens.parts[2], middle, True)
+            middle = yield ("get", lens.parts[1], x, consume)
+            return (yield ("get", lens.parts[2], middle, True))
         if kind == "erase":
-            residual, y = self.forward(lens.parts[1], x, consume)
+            residual, y = yield ("forward", lens.parts[1], x, consume)
             self.release_tree(residual)
             return y
         raise ValueError(f"measure_run cannot run a {kind!r} lens ({lens.name}): use sequential composites")
 
-    def put(self, lens: Lens, a: _Handle, c: _Handle) -> _Handle:
+    def put(self, lens: Lens, a: _Handle, c: _Handle) -> Generator[tuple, Any, _Handle]:
         kind = lens.kind
         if kind == "primitive":
             self.sample()
@@ -154,18 +176,18 @@ class _Machine:
             return c
         if kind == "compose":
             first, second = lens.parts[1], lens.parts[2]
-            b = self.get(first, a, False)  # the recomputation lens composition pays for
-            c2 = self.put(second, b, c)
+            b = yield ("get", first, a, False)  # the recomputation lens composition pays for
+            c2 = yield ("put", second, b, c)
             self.release(b)
-            return self.put(first, a, c2)
+            return (yield ("put", first, a, c2))
         if kind == "erase":
-            residual, y = self.forward(lens.parts[1], a, False)
+            residual, y = yield ("forward", lens.parts[1], a, False)
             self.release(y)
-            return self.backward(lens.parts[1], residual, c)
+            return (yield ("backward", lens.parts[1], residual, c))
         raise ValueError(f"measure_run cannot run a {kind!r} lens ({lens.name}): use sequential composites")
 
     # -- optics: forward returns (residual tree, output); backward consumes both residual and cotangent ---------
-    def forward(self, optic: Optic, x: _Handle, consume: bool) -> tuple[Any, _Handle]:
+    def forward(self, optic: Optic, x: _Handle, consume: bool) -> Generator[tuple, Any, tuple[Any, _Handle]]:
         kind = optic.kind
         if kind == "primitive":
             self.sample()
@@ -179,15 +201,15 @@ class _Machine:
         if kind == "identity":
             return (), (x if consume else self.retain(x))
         if kind == "compose":
-            m, middle = self.forward(optic.parts[1], x, consume)
-            n, y = self.forward(optic.parts[2], middle, True)
+            m, middle = yield ("forward", optic.parts[1], x, consume)
+            n, y = yield ("forward", optic.parts[2], middle, True)
             return (m, n), y
         if kind == "embed":
             residual = x if consume else self.retain(x)  # F keeps the whole input
-            return residual, self.get(optic.parts[1], residual, False)
+            return residual, (yield ("get", optic.parts[1], residual, False))
         raise ValueError(f"measure_run cannot run a {kind!r} optic ({optic.name}): use sequential composites")
 
-    def backward(self, optic: Optic, residual: Any, c: _Handle) -> _Handle:
+    def backward(self, optic: Optic, residual: Any, c: _Handle) -> Generator[tuple, Any, _Handle]:
         kind = optic.kind
         if kind == "primitive":
             self.sample()
@@ -202,10 +224,10 @@ class _Machine:
             return c
         if kind == "compose":
             m, n = residual
-            c2 = self.backward(optic.parts[2], n, c)
-            return self.backward(optic.parts[1], m, c2)
+            c2 = yield ("backward", optic.parts[2], n, c)
+            return (yield ("backward", optic.parts[1], m, c2))
         if kind == "embed":
-            out = self.put(optic.parts[1], residual, c)
+            out = yield ("put", optic.parts[1], residual, c)
             self.release(residual)
             return out
         raise ValueError(f"measure_run cannot run a {kind!r} optic ({optic.name}): use sequential composites")
@@ -224,20 +246,20 @@ def measure_run(composite: Lens | Optic, a: Any, cotangent: Any | Callable[[Any]
     x = machine.new(a)
     machine.sample()
     if isinstance(composite, Lens):
-        y = machine.get(composite, x, False)
+        y = machine.run("get", composite, x, False)
         residual: Any = None
     else:
-        residual, y = machine.forward(composite, x, True)
+        residual, y = machine.run("forward", composite, x, True)
     stored = machine.live - 1  # everything held at the boundary except the output
     output = y.value
     machine.release(y)
     c = machine.new(cotangent(output) if callable(cotangent) else cotangent)
     machine.sample()
     if isinstance(composite, Lens):
-        g = machine.put(composite, x, c)
+        g = machine.run("put", composite, x, c)
         machine.release(x)
     else:
-        g = machine.backward(composite, residual, c)
+        g = machine.run("backward", composite, residual, c)
     gradient = g.value
     machine.release(g)
     if machine.live != 0:  # pragma: no cover - an interpreter bug
@@ -248,12 +270,15 @@ def measure_run(composite: Lens | Optic, a: Any, cotangent: Any | Callable[[Any]
 
 
 # -- closed forms ---------------------------------------------------------------------------------------------
-def _check_n(n: object) -> int:
-    if isinstance(n, bool) or not isinstance(n, int):
-        raise TypeError(f"n must be an int, got {type(n).__name__}")
+SCHEMES = ("lens-right", "lens-left", "optic", "checkpoint")
+
+
+def _check_n(n: object, name: str = "n") -> int:
+    if isinstance(n, bool) or not isinstance(n, Integral):
+        raise TypeError(f"{name} must be an int, got {type(n).__name__}")
     if n < 1:
-        raise ValueError(f"n must be >= 1, got {n}")
-    return n
+        raise ValueError(f"{name} must be >= 1, got {n}")
+    return int(n)
 
 
 def segmented_cost(lengths: Sequence[int]) -> ChainCost:
@@ -262,9 +287,11 @@ def segmented_cost(lengths: Sequence[int]) -> ChainCost:
     ``gets = n + Σ (k_j − 1) = 2n − m``; ``stored = m``; ``peak = max_j (j + k_j)`` (while segment ``j`` runs
     backward, the residuals of segments ``1 … j``, its ``k_j − 1`` recomputed values and the cotangent are live).
     """
-    lengths = list(lengths)
-    if not lengths or any(isinstance(k, bool) or not isinstance(k, int) or k < 1 for k in lengths):
-        raise ValueError(f"lengths must be a non-empty list of positive ints, got {lengths}")
+    if isinstance(lengths, (str, bytes)) or not isinstance(lengths, Iterable):
+        raise TypeError(f"lengths must be a sequence of segment lengths, got {type(lengths).__name__}")
+    lengths = [_check_n(k, f"lengths[{index}]") for index, k in enumerate(lengths)]
+    if not lengths:
+        raise ValueError("lengths must contain at least one segment length")
     n, m = sum(lengths), len(lengths)
     return ChainCost(2 * n - m, m, max(j + k for j, k in enumerate(lengths, start=1)))
 
@@ -277,15 +304,19 @@ def bracketing_cost(tree: Any) -> ChainCost:
     ``H(t1 ; t2) = max(3, 1 + H(t2), H(t1))``.
     """
     tree_leaves(tree)  # validates the shape
-
-    def walk(node: Any) -> tuple[int, int, int]:  # (leaves, recomputed gets, put peak)
-        if isinstance(node, int):
-            return 1, 0, 2
-        n1, p1, h1 = walk(node[0])
-        n2, p2, h2 = walk(node[1])
-        return n1 + n2, n1 + p1 + p2, max(3, 1 + h2, h1)
-
-    n, p, h = walk(tree)
+    values: list[tuple[int, int, int]] = []  # (leaves, recomputed gets, put peak) of finished subtrees
+    stack: list[tuple[bool, Any]] = [(False, tree)]
+    while stack:  # post-order without recursion: trees of any depth
+        combine, node = stack.pop()
+        if combine:
+            n2, p2, h2 = values.pop()
+            n1, p1, h1 = values.pop()
+            values.append((n1 + n2, n1 + p1 + p2, max(3, 1 + h2, h1)))
+        elif isinstance(node, tuple):
+            stack.extend(((True, None), (False, node[1]), (False, node[0])))
+        else:
+            values.append((1, 0, 2))
+    n, p, h = values[0]
     return ChainCost(n + p, 1, max(2, h))
 
 
@@ -295,15 +326,19 @@ def closed_form_cost(scheme: str, n: int, k: int | None = None) -> ChainCost:
     ``scheme`` is ``"lens-right"``, ``"lens-left"``, ``"optic"`` or ``"checkpoint"`` (segments of ``k`` layers,
     the last one shorter when ``k ∤ n``).
     """
+    if not isinstance(scheme, str):
+        raise TypeError(f"scheme must be a str, one of {', '.join(SCHEMES)}; got {type(scheme).__name__}")
+    if scheme not in SCHEMES:
+        raise ValueError(f"scheme must be one of {', '.join(map(repr, SCHEMES))}; got {scheme!r}")
     n = _check_n(n)
+    if k is not None:
+        k = _check_n(k, "k")
     if scheme == "lens-right":
         return ChainCost(2 * n - 1, 1, n + 1)
     if scheme == "lens-left":
         return ChainCost(n * (n + 1) // 2, 1, 2 if n == 1 else 3)
     if scheme == "optic":
         return ChainCost(n, n, n + 1)
-    if scheme == "checkpoint":
-        if k is None:
-            raise ValueError("scheme 'checkpoint' needs the segment length k")
-        return segmented_cost(segment_lengths(n, k))
-    raise ValueError(f"scheme must be one of 'lens-right', 'lens-left', 'optic', 'checkpoint'; got {scheme!r}")
+    if k is None:
+        raise ValueError("scheme 'checkpoint' needs the segment length k")
+    return segmented_cost(segment_lengths(n, k))

@@ -22,18 +22,46 @@ from .optic import Optic
 __all__ = ["Disagreement", "EquivalenceCheck", "lenses_agree", "optics_equivalent", "values_equal"]
 
 
+def _is_tensor(value: Any) -> bool:
+    """A torch tensor (recognised without importing torch): a shape, ``tolist`` and ``detach``."""
+    return hasattr(value, "shape") and hasattr(value, "tolist") and hasattr(value, "detach")
+
+
 def values_equal(x: Any, y: Any) -> bool:
-    """Exact structural equality: arrays by shape and elements, tuples/lists/dicts recursively, else ``==``."""
+    """Exact structural equality: arrays and tensors by shape and elements (a tensor equals only a tensor), tuples,
+    lists and dicts recursively, anything else by ``==``.
+
+    A comparison whose ``==`` gives no truth value (an object that returns an array-like from ``==``) is a
+    ``TypeError`` naming both types, never a guess.
+    """
+    if _is_tensor(x) or _is_tensor(y):
+        if not (_is_tensor(x) and _is_tensor(y)):
+            return False
+        if tuple(x.shape) != tuple(y.shape) or x.dtype.is_complex != y.dtype.is_complex:
+            return False
+        return bool((x.detach().cpu() == y.detach().cpu()).all())
     if isinstance(x, np.ndarray) or isinstance(y, np.ndarray):
         x_array, y_array = np.asarray(x), np.asarray(y)
-        return x_array.shape == y_array.shape and bool(np.all(x_array == y_array))
+        if x_array.shape != y_array.shape:
+            return False
+        try:
+            return bool(np.all(x_array == y_array))
+        except (TypeError, ValueError):  # elementwise == between incomparable dtypes
+            return False
     if isinstance(x, (tuple, list)) and isinstance(y, (tuple, list)):
         return type(x) is type(y) and len(x) == len(y) and all(values_equal(a, b) for a, b in zip(x, y))
     if isinstance(x, dict) and isinstance(y, dict):
         return x.keys() == y.keys() and all(values_equal(x[k], y[k]) for k in x)
-    if hasattr(x, "shape") and hasattr(y, "shape") and hasattr(x, "tolist"):  # torch tensors without importing torch
-        return tuple(x.shape) == tuple(y.shape) and bool((x == y).all())
-    return bool(x == y)
+    result = x == y
+    if isinstance(result, (bool, np.bool_)):
+        return bool(result)
+    try:
+        return bool(result)
+    except (TypeError, ValueError, RuntimeError):
+        raise TypeError(
+            f"cannot compare {type(x).__name__} with {type(y).__name__}: == gave a {type(result).__name__} "
+            "without a truth value (pass equal= for these values)"
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -68,6 +96,16 @@ class EquivalenceCheck:
         return f"{self.first} !~ {self.second}: " + "; ".join(str(d) for d in self.disagreements[:3])
 
 
+def _samples(values: Iterable[Any], name: str) -> list[Any]:
+    if not isinstance(values, Iterable):
+        raise TypeError(f"{name} must be an iterable of samples, got {type(values).__name__}")
+    values = list(values)
+    if not values:
+        what = "put would never be compared" if name == "cotangents" else "nothing would be compared"
+        raise ValueError(f"{name} must contain at least one sample ({what})")
+    return values
+
+
 def lenses_agree(
     first: Lens,
     second: Lens,
@@ -76,12 +114,22 @@ def lenses_agree(
     equal: Callable[[Any, Any], bool] = values_equal,
     max_reported: int = 5,
 ) -> EquivalenceCheck:
-    """Compare ``get`` on every input and ``put`` on every (input, cotangent) pair."""
+    """Compare ``get`` on every input and ``put`` on every (input, cotangent) pair.
+
+    Both ``inputs`` and ``cotangents`` must be non-empty: with no cotangent ``put`` would never be compared and two
+    lenses with different backward passes would be reported equivalent. ``max_reported`` (an int ``>= 1``) bounds
+    the disagreements kept; ``checked`` counts every comparison made.
+    """
     if not isinstance(first, Lens) or not isinstance(second, Lens):
         raise TypeError(f"first and second must be Lens, got {type(first).__name__} and {type(second).__name__}")
-    inputs, cotangents = list(inputs), list(cotangents)
-    if not inputs:
-        raise ValueError("inputs must contain at least one sample")
+    inputs = _samples(inputs, "inputs")
+    cotangents = _samples(cotangents, "cotangents")
+    if not callable(equal):
+        raise TypeError(f"equal must be callable, got {type(equal).__name__}")
+    if isinstance(max_reported, bool) or not isinstance(max_reported, int):
+        raise TypeError(f"max_reported must be an int, got {type(max_reported).__name__}")
+    if max_reported < 1:
+        raise ValueError(f"max_reported must be >= 1, got {max_reported}")
     found: list[Disagreement] = []
     checked = 0
     for a in inputs:

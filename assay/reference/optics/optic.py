@@ -9,6 +9,9 @@
 ``forward`` returns the pair ``(residual, output)``; ``backward`` takes ``(residual, cotangent)``. Optics are defined
 up to sliding a map between the residual slots; :mod:`assay.reference.optics.equivalence` decides that equivalence
 for cartesian, deterministic optics by comparing erasures. ``residual`` is an optional label of ``M``.
+
+Composites of any depth run without recursion (:func:`composite_forward`, :func:`composite_backward` walk the
+composition tree with an explicit stack and call the primitives in the order of the recursive definitions).
 """
 
 from __future__ import annotations
@@ -17,9 +20,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .lens import check_composable
+from .lens import check_composable, joined_name
 
-__all__ = ["Optic", "compose_optics", "identity_optic", "parallel_optics", "primitive_optic"]
+__all__ = [
+    "Optic",
+    "compose_optics",
+    "composite_backward",
+    "composite_forward",
+    "identity_optic",
+    "parallel_optics",
+    "primitive_optic",
+]
 
 
 @dataclass(frozen=True, eq=False)
@@ -81,22 +92,21 @@ def compose_optics(first: Optic, second: Optic) -> Optic:
     first = _require_optic(first, "first")
     second = _require_optic(second, "second")
     check_composable(first.name, first.target, second.name, second.source, "optic")
-    f, f_sharp, g, g_sharp = first.forward, first.backward, second.forward, second.backward
 
     def forward(a: Any) -> tuple[Any, Any]:
-        m, b = f(a)
-        n, c = g(b)
+        m, b = composite_forward(first, a)
+        n, c = composite_forward(second, b)
         return (m, n), c
 
     def backward(residual: Any, c: Any) -> Any:
-        m, n = residual
-        return f_sharp(m, g_sharp(n, c))
+        m, n = _pair(residual)
+        return composite_backward(first, m, composite_backward(second, n, c))
 
     residual = None if first.residual is None or second.residual is None else (first.residual, second.residual)
     return Optic(
         forward,
         backward,
-        f"({first.name} ; {second.name})",
+        joined_name(first.name, ";", second.name),
         first.source,
         second.target,
         residual,
@@ -135,9 +145,58 @@ def parallel_optics(first: Optic, second: Optic) -> Optic:
     return Optic(
         forward,
         backward,
-        f"({first.name} ⊗ {second.name})",
+        joined_name(first.name, "⊗", second.name),
         pair(first.source, second.source),
         pair(first.target, second.target),
         pair(first.residual, second.residual),
         ("parallel", first, second),
     )
+
+
+def _pair(residual: Any) -> tuple[Any, Any]:
+    """The two halves ``(m, n)`` of a composite's residual; a ``ValueError`` when it is not a pair."""
+    try:
+        m, n = residual
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"the residual of a composite optic must be a pair (m, n) as its forward returned it, got "
+            f"{type(residual).__name__}"
+        ) from None
+    return m, n
+
+
+def composite_forward(optic: Optic, a: Any) -> tuple[Any, Any]:
+    """``forward`` of ``optic`` without recursion: ``(m, b) = f(a)``, ``(n, c) = g(b)``, residual ``(m, n)``, for
+    every ``compose`` node, in a post-order walk that pairs the residuals as the bracketing does."""
+    if optic.kind != "compose":
+        return optic.forward(a)
+    residuals: list[Any] = []
+    stack: list[Optic | None] = [optic]  # None: pair the last two residuals
+    while stack:
+        node = stack.pop()
+        if node is None:
+            n = residuals.pop()
+            residuals.append((residuals.pop(), n))
+        elif node.kind == "compose":
+            stack.extend((None, node.parts[2], node.parts[1]))
+        else:
+            m, a = node.forward(a)
+            residuals.append(m)
+    return residuals[0], a
+
+
+def composite_backward(optic: Optic, residual: Any, c: Any) -> Any:
+    """``backward`` of ``optic`` without recursion: ``backward((m, n), c') = f#(m, g#(n, c'))`` for every
+    ``compose`` node — the second half first, then the first."""
+    if optic.kind != "compose":
+        return optic.backward(residual, c)
+    stack: list[tuple[Optic, Any]] = [(optic, residual)]
+    while stack:
+        node, r = stack.pop()
+        if node.kind == "compose":
+            m, n = _pair(r)
+            stack.append((node.parts[1], m))
+            stack.append((node.parts[2], n))
+        else:
+            c = node.backward(r, c)
+    return c

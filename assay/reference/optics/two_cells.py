@@ -99,9 +99,23 @@ def check_two_cell(
     ``residuals``. Returns up to ``max_per_equation`` counterexamples per failing equation."""
     if not isinstance(cell, TwoCell):
         raise TypeError(f"cell must be a TwoCell, got {type(cell).__name__}")
+    for side in ("source", "target"):
+        if not isinstance(getattr(cell, side), Optic):
+            raise TypeError(f"cell.{side} must be an Optic, got {type(getattr(cell, side)).__name__}")
+    if not callable(cell.r):
+        raise TypeError(f"cell.r must be callable, got {type(cell.r).__name__}")
+    if not callable(equal):
+        raise TypeError(f"equal must be callable, got {type(equal).__name__}")
+    if isinstance(max_per_equation, bool) or not isinstance(max_per_equation, int):
+        raise TypeError(f"max_per_equation must be an int, got {type(max_per_equation).__name__}")
+    if max_per_equation < 1:
+        raise ValueError(f"max_per_equation must be >= 1, got {max_per_equation}")
+    for value, name in ((inputs, "inputs"), (residuals, "residuals"), (cotangents, "cotangents")):
+        if not isinstance(value, Iterable):
+            raise TypeError(f"{name} must be an iterable of samples, got {type(value).__name__}")
     f, f_sharp = cell.source.forward, cell.source.backward
     g, g_sharp = cell.target.forward, cell.target.backward
-    inputs, cotangents = list(inputs), list(cotangents)
+    inputs, residuals, cotangents = list(inputs), list(residuals), list(cotangents)
     if not inputs or not cotangents:
         raise ValueError("inputs and cotangents must each contain at least one sample")
     failures: dict[str, list[CellFailure]] = {FORWARD_EQUATION: [], BACKWARD_EQUATION: []}
@@ -122,8 +136,15 @@ def check_two_cell(
     return TwoCellCheck(cell.name, len(inputs), len(all_residuals) * len(cotangents), reported)
 
 
+def _require_lenses(first: object, second: object) -> None:
+    for value, name in ((first, "first"), (second, "second")):
+        if not isinstance(value, Lens):
+            raise TypeError(f"{name} must be a Lens, got {type(value).__name__}")
+
+
 def comparison_cell(first: Lens, second: Lens) -> TwoCell:
     """The oplax comparison ``r = ⟨id_A, get1⟩: F(first ; second) ⇒ F(first) ; F(second)``."""
+    _require_lenses(first, second)
     get1 = first.get
     return TwoCell(
         embed(compose_lenses(first, second)),
@@ -135,6 +156,7 @@ def comparison_cell(first: Lens, second: Lens) -> TwoCell:
 
 def projection_cell(first: Lens, second: Lens) -> TwoCell:
     """The projection ``r = π1: F(first) ; F(second) ⇒ F(first ; second)`` — not a 2-cell in general."""
+    _require_lenses(first, second)
     return TwoCell(
         compose_optics(embed(first), embed(second)),
         embed(compose_lenses(first, second)),
@@ -145,5 +167,7 @@ def projection_cell(first: Lens, second: Lens) -> TwoCell:
 
 def counit_cell(optic: Optic) -> TwoCell:
     """``r = f ; π_M: F(U(optic)) ⇒ optic`` — a 2-cell for every optic."""
+    if not isinstance(optic, Optic):
+        raise TypeError(f"optic must be an Optic, got {type(optic).__name__}")
     forward = optic.forward
     return TwoCell(embed(erase(optic)), optic, lambda a: forward(a)[0], f"f;π_M: F(U({optic.name})) ⇒ {optic.name}")

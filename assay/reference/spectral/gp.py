@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import mpmath
+import numpy as np
 
 from assay.core.validation import check_dps
 from assay.reference.spectral._mp import as_mpf, as_mpf_vector, as_order
@@ -98,7 +99,30 @@ def _orders(orders: Sequence[int] | None, dims: int) -> list[int]:
     return [as_order(o, f"orders[{d}]") for d, o in enumerate(orders)]
 
 
+def _as_matrix(value: Any, name: str) -> mpmath.matrix:
+    """``value`` (an ``mpmath.matrix`` or a 2-D array of numbers) as a non-empty ``mpmath.matrix`` of finite
+    real entries."""
+    if isinstance(value, mpmath.matrix):
+        matrix = value
+    elif isinstance(value, (list, tuple, np.ndarray)):
+        array = np.asarray(value, dtype=object)
+        if array.ndim != 2:
+            raise ValueError(f"{name} must be a matrix (2-D), got an array of shape {array.shape}")
+        matrix = mpmath.matrix(array.tolist()) if array.size else mpmath.matrix(0, 0)
+    else:
+        raise TypeError(f"{name} must be an mpmath.matrix or a 2-D array, got {type(value).__name__}")
+    if matrix.rows == 0 or matrix.cols == 0:
+        raise ValueError(f"{name} must not be empty, got {matrix.rows}×{matrix.cols}")
+    for i in range(matrix.rows):
+        for j in range(matrix.cols):
+            entry = matrix[i, j]
+            if not isinstance(entry, mpmath.mpf) or not mpmath.isfinite(entry):
+                raise ValueError(f"{name}[{i}, {j}] must be a finite real number, got {entry!r}")
+    return matrix
+
+
 def _noisy(matrix: mpmath.matrix, noise: Any) -> mpmath.matrix:
+    matrix = _as_matrix(matrix, "covariance")
     noise = as_mpf(noise, "noise", nonnegative=True)
     if matrix.rows != matrix.cols:
         raise ValueError(f"the covariance must be square, got {matrix.rows}×{matrix.cols}")
@@ -178,7 +202,7 @@ def gp_negative_log_likelihood(covariance: mpmath.matrix, y: Any, noise: Any = 0
     with mpmath.workdps(dps + _GUARD):
         quad = gp_quadratic_form(covariance, y, noise, dps=dps + _GUARD)
         logdet = gp_logdet(covariance, noise, dps=dps + _GUARD)
-        value = quad / 2 + logdet / 2 + covariance.rows * mpmath.log(2 * mpmath.pi) / 2
+        value = quad / 2 + logdet / 2 + _as_matrix(covariance, "covariance").rows * mpmath.log(2 * mpmath.pi) / 2
     with mpmath.workdps(dps):
         return +value
 
@@ -230,11 +254,23 @@ def derivative_operator(
         return out.apply(lambda v: +v)
 
 
+#: The most entries :func:`kronecker_dense` builds (a dense mpmath matrix: ~1 GB at this size).
+MAX_DENSE_ENTRIES = 4_000_000
+
+
 def kronecker_dense(factors: Sequence[mpmath.matrix]) -> mpmath.matrix:
     """``F_1 ⊗ F_2 ⊗ …`` in row-major order: entry ``((i_1 n_2 + i_2)…, (j_1 n_2 + j_2)…) = Π_d F_d[i_d, j_d]``."""
+    if isinstance(factors, (str, bytes, mpmath.matrix, np.ndarray)) or not isinstance(factors, (list, tuple)):
+        raise TypeError(f"factors must be a list of matrices, got {type(factors).__name__}")
     if not factors:
         raise ValueError("factors must not be empty")
-    mats = [f if isinstance(f, mpmath.matrix) else mpmath.matrix(f) for f in factors]
+    mats = [_as_matrix(f, f"factors[{d}]") for d, f in enumerate(factors)]
+    size = 1
+    for m in mats:
+        size *= m.rows * m.cols
+    if size > MAX_DENSE_ENTRIES:
+        raise ValueError(f"the Kronecker product would have {size} entries; at most MAX_DENSE_ENTRIES = "
+                         f"{MAX_DENSE_ENTRIES} (a dense mpmath matrix)")
     out = mats[0]
     for m in mats[1:]:
         rows, cols = out.rows * m.rows, out.cols * m.cols

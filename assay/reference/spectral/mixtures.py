@@ -25,14 +25,17 @@ from math import factorial
 from typing import Any
 
 import mpmath
+import numpy as np
 
 from assay.core.validation import check_dps
 from assay.reference.spectral._mp import as_mpf, as_mpf_vector
 
 __all__ = [
+    "MAX_MATERN_ORDER",
     "GaussianMixture",
     "Mixture",
     "StudentTMixture",
+    "check_matern_order",
     "covariance",
     "density_function",
     "matern_polynomial",
@@ -149,10 +152,23 @@ def _check_mixture(mixture: Any) -> None:
         raise TypeError(f"mixture must be a GaussianMixture or StudentTMixture, got {type(mixture).__name__}")
 
 
+#: The highest order ``p`` of :func:`matern_polynomial` (``ν = p + 1/2``); its exact coefficients grow as (2p)!.
+MAX_MATERN_ORDER = 1000
+
+
+def check_matern_order(p: Any) -> int:
+    """``p`` as an int with ``0 <= p <= MAX_MATERN_ORDER`` (a ``TypeError``/``ValueError`` naming ``p``)."""
+    if isinstance(p, bool) or not isinstance(p, (int, np.integer)):
+        raise TypeError(f"p must be an int, got {type(p).__name__}")
+    if not 0 <= p <= MAX_MATERN_ORDER:
+        raise ValueError(f"p must satisfy 0 <= p <= MAX_MATERN_ORDER = {MAX_MATERN_ORDER}, got {p}")
+    return int(p)
+
+
 def matern_polynomial(p: int) -> list[Fraction]:
-    """Coefficients ``a_i`` (ascending powers of ``z``) with ``Matérn_{p+1/2} = e^{−z} Σ_i a_i z^i``."""
-    if p < 0:
-        raise ValueError(f"p must be >= 0, got {p}")
+    """Coefficients ``a_i`` (ascending powers of ``z``) with ``Matérn_{p+1/2} = e^{−z} Σ_i a_i z^i``
+    (``0 <= p <= MAX_MATERN_ORDER``)."""
+    p = check_matern_order(p)
     scale = Fraction(factorial(p), factorial(2 * p))
     coefficients = [Fraction(0)] * (p + 1)
     for i in range(p + 1):

@@ -44,6 +44,8 @@ def from_gphm(log_w: Any, log_ls: Any, freq: Any, kind: str = "gaussian", nu: An
 
 def to_gphm(mixture: GaussianMixture | StudentTMixture, dps: int = 30) -> tuple[list, list, list]:
     """``(log_w, log_ls, freq)`` of ``mixture`` in GP-HM's parameterization."""
+    if not isinstance(mixture, (GaussianMixture, StudentTMixture)):
+        raise TypeError(f"mixture must be a GaussianMixture or StudentTMixture, got {type(mixture).__name__}")
     dps = check_dps(dps)
     with mpmath.workdps(dps + 10):
         w, mu, scales = mixture.parameters()
