@@ -6,6 +6,10 @@
 - ``LightSBKernels.time_*``: conditional sampling, the drift and a 100-step SDE for 10 000 points at D = 64;
 - ``GaussianClosedForm``: the torch closed form against the mpmath reference — time and ``track_max_error_eps``;
 - ``Sinkhorn``: assay's log-domain Sinkhorn and POT's ``ot.sinkhorn(method="sinkhorn_log")`` on the same 1000 points.
+- ``peakmem_*`` of every kernel above, ``track_flops*`` (``assay.core.flops.count_flops``: matrix products) of the
+  drift, the conditional sampler, the closed form and the Monge map; ``MongeMap.track_max_error_eps`` against the
+  mpmath reference; ``BrownianBridge``: bridge sampling of 10 000 pairs (time, peak memory). Sinkhorn has no FLOP
+  track: its log-sum-exp iterations are elementwise, which torch's counter does not count.
 """
 
 from __future__ import annotations
@@ -63,6 +67,7 @@ class LightSBFit:
 class LightSBKernels:
     params: ClassVar = ([64],)
     param_names: ClassVar = ["dim"]
+    timeout = 240  # the 100-step SDE of 10 000 points takes tens of seconds on a loaded two-core machine
 
     def setup(self, dim):
         import torch
@@ -88,6 +93,53 @@ class LightSBKernels:
     def time_sde_100_steps(self, dim):
         self.model.sde_sample(self.x, 100, 0)
 
+    def peakmem_conditional_sample(self, dim):
+        self.model.sample(self.x, 0)
+
+    def peakmem_drift(self, dim):
+        self.time_drift(dim)
+
+    def track_flops_drift(self, dim):
+        import torch
+
+        from assay.core.flops import count_flops
+
+        with torch.no_grad():
+            return count_flops(self.model.drift, self.x, 0.5)
+
+    track_flops_drift.unit = "FLOPs"
+
+    def track_flops_conditional_sample(self, dim):
+        import torch
+
+        from assay.core.flops import count_flops
+
+        with torch.no_grad():
+            return count_flops(self.model.sample, self.x, 0)
+
+    track_flops_conditional_sample.unit = "FLOPs"
+
+
+class BrownianBridge:
+    """:func:`~assay.kernels.bridges.brownian_bridge_sample` of 10 000 pairs at D = 64 (float64)."""
+
+    def setup(self):
+        import torch
+
+        generator = torch.Generator().manual_seed(5)
+        self.x0 = torch.randn(10_000, 64, dtype=torch.float64, generator=generator)
+        self.x1 = torch.randn(10_000, 64, dtype=torch.float64, generator=generator)
+
+    def time_brownian_bridge_sample(self):
+        import torch
+
+        from assay.kernels.bridges import brownian_bridge_sample
+
+        brownian_bridge_sample(self.x0, self.x1, 0.3, 1.0, generator=torch.Generator().manual_seed(0))
+
+    def peakmem_brownian_bridge_sample(self):
+        self.time_brownian_bridge_sample()
+
 
 class GaussianClosedForm:
     params: ClassVar = ([2, 8], [0.1, 1.0, 10.0])
@@ -106,6 +158,17 @@ class GaussianClosedForm:
 
         entropic_cross_covariance(self.tA, self.tB, eps)
 
+    def peakmem_entropic_cross_covariance(self, dim, eps):
+        self.time_entropic_cross_covariance(dim, eps)
+
+    def track_flops(self, dim, eps):
+        from assay.core.flops import count_flops
+        from assay.kernels.bridges import entropic_cross_covariance
+
+        return count_flops(entropic_cross_covariance, self.tA, self.tB, eps)
+
+    track_flops.unit = "FLOPs"
+
     def track_max_error_eps(self, dim, eps):
         from assay.kernels.bridges import entropic_cross_covariance
         from assay.reference.bridges import gaussian_bridge
@@ -114,6 +177,49 @@ class GaussianClosedForm:
         got = entropic_cross_covariance(self.tA, self.tB, eps).numpy()
         ref = to_float_array(gaussian_bridge(np.zeros(dim), self.A, np.zeros(dim), self.B, eps, dps=30).C)
         return float(np.max(np.abs(got - ref)) / np.max(np.abs(ref)) / 2.0**-52)
+
+
+class MongeMap:
+    """The Gaussian OT map's matrix ``A^{−½}(A^{½} B A^{½})^{½} A^{−½}`` (torch) against the mpmath reference."""
+
+    params: ClassVar = ([2, 8],)
+    param_names: ClassVar = ["dim"]
+
+    def setup(self, dim):
+        import torch
+
+        rng = np.random.default_rng(100 + dim)
+        x, y = rng.standard_normal((dim, dim)), rng.standard_normal((dim, dim))
+        self.A, self.B = x @ x.T + np.eye(dim), y @ y.T + np.eye(dim)
+        self.tA, self.tB = torch.tensor(self.A), torch.tensor(self.B)
+
+    def time_monge_map_matrix(self, dim):
+        from assay.kernels.bridges import monge_map_matrix
+
+        monge_map_matrix(self.tA, self.tB)
+
+    def peakmem_monge_map_matrix(self, dim):
+        self.time_monge_map_matrix(dim)
+
+    def track_flops(self, dim):
+        from assay.core.flops import count_flops
+        from assay.kernels.bridges import monge_map_matrix
+
+        return count_flops(monge_map_matrix, self.tA, self.tB)
+
+    track_flops.unit = "FLOPs"
+
+    def track_max_error_eps(self, dim):
+        """``max |M − M_ref| / max |M_ref|`` in ε (float64), the reference at 30 digits."""
+        from assay.kernels.bridges import monge_map_matrix
+        from assay.reference.bridges import monge_map
+        from assay.reference.bridges._mp import to_float_array
+
+        got = monge_map_matrix(self.tA, self.tB).numpy()
+        ref = to_float_array(monge_map(np.zeros(len(self.A)), self.A, np.zeros(len(self.B)), self.B, dps=30)[0])
+        return float(np.max(np.abs(got - ref)) / np.max(np.abs(ref)) / 2.0**-52)
+
+    track_max_error_eps.unit = "eps"
 
 
 class Sinkhorn:
@@ -131,6 +237,9 @@ class Sinkhorn:
         from assay.kernels.bridges import sinkhorn_plan
 
         sinkhorn_plan(self.tx, self.ty, eps, tol=1e-9)
+
+    def peakmem_assay_sinkhorn(self, eps):
+        self.time_assay_sinkhorn(eps)
 
     def time_pot_sinkhorn(self, eps):
         import ot

@@ -9,9 +9,11 @@ check vs the eigensolve (time_), symmetry and reference errors and FLOP counts (
 - ``Accuracy.track_*``: invariance error under random E(3) elements (in ε of the dtype) and the distance of the
   kernel's frames to the mpmath reference frames (float64); smaller is better.
 - ``Flops.track_flops``: matrix-product FLOPs of one frame average (``assay.core.flops.count_flops``).
+- ``PCAFrames``: :func:`~assay.kernels.frames.pca_frames` alone on 4096 clouds — time, peak memory, FLOPs.
 - ``GraphFrameAverage.time_*``: :func:`~assay.kernels.frames.frame_average_graph` of the pairwise probe, exhaustive
   on the cube graph Q3 (8! = 40320 orderings) and sampled (4096 orderings) on the Petersen graph; ``track_`` the
-  invariance error under a relabelling, in ε.
+  invariance error under a relabelling, in ε; ``peakmem_`` of the exhaustive average. (The graph average has no
+  FLOP track: its probe and Laplacian signatures are elementwise and gathers, which torch's counter does not count.)
 - ``FrameAverage.time_assay_one_call``: ``chunk=None`` (``fn`` on the whole batch at once), to track what the
   default chunking buys.
 """
@@ -86,6 +88,33 @@ class FrameAverage:
             peer = Peer(torch.nn.Sequential(self.net, torch.nn.Flatten(-2)), dim=3, invariant_output=True)
         with torch.no_grad():
             peer(self.points)
+
+
+class PCAFrames:
+    """:func:`~assay.kernels.frames.pca_frames` of 4096 clouds × 64 points (float32): the frames every average
+    starts from (centring, scatter, ``eigh``, sign patterns)."""
+
+    def setup(self):
+        import torch
+
+        torch.set_num_threads(1)
+        self.points = _points(4096, 64, torch.float32)
+
+    def time_pca_frames(self):
+        from assay.kernels.frames import pca_frames
+
+        pca_frames(self.points)
+
+    def peakmem_pca_frames(self):
+        self.time_pca_frames()
+
+    def track_flops(self):
+        from assay.core.flops import count_flops
+        from assay.kernels.frames import pca_frames
+
+        return count_flops(pca_frames, self.points)
+
+    track_flops.unit = "FLOPs"
 
 
 class DegeneracyCheck:
@@ -184,6 +213,9 @@ class GraphFrameAverage:
         from assay.kernels.frames import frame_average_graph
 
         frame_average_graph(self.phi, *self.cube)
+
+    def peakmem_exhaustive_cube_graph(self):
+        self.time_exhaustive_cube_graph()
 
     def time_sampled_petersen_graph(self):
         import torch

@@ -5,7 +5,11 @@
 - ``TorchCheckpointCounts.track_*``: torch.utils.checkpoint measured with forward hooks and saved_tensors_hooks.
 - ``ADChain.time_*``: one VJP of a chain of ``n`` affine+tanh layers of width ``w`` (float64, CPU) as an optic
   (stored residuals), as a lens (recomputation), checkpointed (``k = √n``), with torch.autograd.grad and with
-  torch.func.vjp; ``track_max_relative_error_*`` the agreement with torch.autograd (relative to the largest entry).
+  torch.func.vjp; ``peakmem_*`` the peak memory of the same calls; ``track_max_relative_error_*`` the agreement with
+  torch.autograd (relative to the largest entry).
+
+The optics kernels' complexity is tracked by the counts above (gets = forward evaluations, stored residuals, peak),
+not FLOPs: their layers are matrix-vector products, which torch's FLOP counter does not count.
 """
 
 from __future__ import annotations
@@ -133,6 +137,18 @@ class ADChain:
         from assay.core.errors import relative_error
 
         return float(np.max(relative_error(actual.numpy(), expected_np, scale=np.max(np.abs(expected_np)))))
+
+    def peakmem_optic(self, n, width):
+        self.time_optic(n, width)
+
+    def peakmem_lens(self, n, width):
+        self.time_lens(n, width)
+
+    def peakmem_checkpointed(self, n, width):
+        self.time_checkpointed(n, width)
+
+    def peakmem_torch_autograd(self, n, width):
+        self.time_torch_autograd(n, width)
 
     def track_max_relative_error_optic(self, n, width):
         from assay.kernels.optics import vjp_as_optic

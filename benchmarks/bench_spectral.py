@@ -5,7 +5,13 @@
   lags, in units of ε relative to ``|k^(n)(0)|``.
 - ``Kronecker.time_solve_logdet`` / ``peakmem_solve_logdet``: Saatçi solve + log det on ``n × n`` grids;
   ``track_dense_rel_error_*``: agreement with a dense Cholesky at 60 × 50; ``track_matvec_flops``: FLOPs of one
-  matvec on an ``n × n`` grid (``4 n³`` = ``2 N Σ n_d``, asserted in tests/spectral/test_spectral_kernels.py).
+  matvec on an ``n × n`` grid (``4 n³`` = ``2 N Σ n_d``, asserted in tests/spectral/test_spectral_kernels.py);
+  ``track_solve_flops``: the same for a whole solve.
+- ``Kernels.peakmem_*``: peak memory of the kernel evaluations. The kernels have no FLOP track: they are elementwise
+  (exponentials and cosines of the lags), which torch's counter does not count.
+- ``PDESolve``: the GP-HM style solver on ``poisson1d-sin100`` at 256 points, 2 rounds of 20 kernel steps — time and
+  the final relative L2 error (the full table is ``benchmarks/spectral_pde.py``). Minutes on a loaded machine, so
+  it is not part of the recorded history (``benchmarks/record_history.py``).
 """
 
 from __future__ import annotations
@@ -47,6 +53,12 @@ class Kernels:
         from assay.kernels.spectral import student_t_mixture_kernel
 
         student_t_mixture_kernel(self.tau, self.w, self.mu, self.s, nu=5, order=order)
+
+    def peakmem_spectral_mixture(self, order):
+        self.time_spectral_mixture(order)
+
+    def peakmem_student_t_mixture(self, order):
+        self.time_student_t_mixture(order)
 
     def _error(self, kind, order):
         import numpy as np
@@ -103,6 +115,18 @@ class Kronecker:
 
         return count_flops(kron_matvec, self.factors, self.y)
 
+    track_matvec_flops.unit = "FLOPs"
+
+    def track_solve_flops(self, n):
+        """FLOPs of the solve from the factors' eigendecompositions (the products with the eigenvectors; the
+        ``eigh`` itself is not a counted operator)."""
+        from assay.core.flops import count_flops
+        from assay.kernels.spectral import kron_solve
+
+        return count_flops(kron_solve, self.factors, self.y, 1e-2)
+
+    track_solve_flops.unit = "FLOPs"
+
 
 class KroneckerAccuracy:
     """Agreement of the Kronecker solve and log det with a dense Cholesky on a 60 × 50 grid."""
@@ -127,3 +151,22 @@ class KroneckerAccuracy:
         from assay.kernels.spectral import kron_logdet
 
         return abs(float(kron_logdet(self.factors, 1e-2)) - self.logdet) / abs(self.logdet)
+
+
+class PDESolve:
+    """A short GP-HM style solve: ``poisson1d-sin100`` on 256 points, 2 rounds × 20 kernel steps, Student-t."""
+
+    timeout = 600
+
+    def _solve(self):
+        from assay.kernels.spectral.pde import solve_pde
+
+        return solve_pde("poisson1d-sin100", 256, rounds=2, kernel_steps=20, init_steps=50)
+
+    def time_solve(self):
+        self._solve()
+
+    def track_relative_l2(self):
+        return float(self._solve().relative_l2)
+
+    track_relative_l2.unit = "relative L2"

@@ -101,7 +101,8 @@ class Matrix:
                               f"dtype {impl.get('dtype')}, device {impl.get('device')}")
         return "\n".join(header) + "\n\n" + "\n".join(lines) + "\n"
 
-    def html(self, title: str = "assay conformance matrix") -> str:
+    def html(self, title: str = "assay conformance matrix", intro: str = "") -> str:
+        """The matrix as one HTML page; ``intro`` (HTML) goes between the title and the implementation list."""
         names = self.column_names()
         colors = {"pass": "#d8f5d0", "fail": "#f8d0d0", "not provided": "#eeeeee", "skipped": "#eeeeee",
                   "xfail": "#fff0c0"}
@@ -109,7 +110,8 @@ class Matrix:
             "<!DOCTYPE html>", "<html><head><meta charset='utf-8'>", f"<title>{html.escape(title)}</title>",
             "<style>body{font-family:sans-serif}table{border-collapse:collapse}td,th{border:1px solid #999;"
             "padding:4px 8px;font-size:13px;vertical-align:top}</style></head><body>",
-            f"<h1>{html.escape(title)}</h1>", f"<p>Profile: {html.escape(self.profile)}</p><ul>",
+            f"<h1>{html.escape(title)}</h1>", *([intro] if intro else []),
+            f"<p>Profile: {html.escape(self.profile)}</p><ul>",
         ]
         for impl in self.implementations:
             info = (f"unavailable ({impl['unavailable']})" if impl.get("unavailable") else
