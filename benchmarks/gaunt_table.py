@@ -75,7 +75,7 @@ def build_route(route: str, lmax: int, channels: int, x, y):
         from assay.kernels.so3.gaunt_tensor_product import gaunt_tensor_product
 
         method = ASSAY_METHODS[route]
-        return (lambda: gaunt_tensor_product(x, y, lmax, lmax, lmax, method=method)), (lambda z: z)
+        return (lambda: gaunt_tensor_product(x, y, lmax, lmax, lmax, method=method, channels=channels)), (lambda z: z)
     from e3nn import o3
 
     if route == "e3nn tp":

@@ -27,8 +27,17 @@ __all__ = ["count_flops", "fft_flops", "fit_loglog_exponent", "flop_breakdown"]
 
 
 def fft_flops(transform_size: int, batch: int = 1, real: bool = False) -> int:
-    """``5 N log2 N`` (complex) or ``2.5 N log2 N`` (real) per transform of total size ``N``, times ``batch``."""
-    if transform_size <= 1 or batch <= 0:
+    """``5 N log2 N`` (complex) or ``2.5 N log2 N`` (real) per transform of total size ``N``, times ``batch``.
+
+    ``N`` and ``batch`` are non-negative ints (Python or numpy); sizes 0 and 1 cost nothing.
+    """
+    from assay.core.validation import as_int
+
+    transform_size = as_int(transform_size, "transform_size", minimum=0)
+    batch = as_int(batch, "batch", minimum=0)
+    if not isinstance(real, bool):
+        raise TypeError(f"real must be a bool, got {type(real).__name__}")
+    if transform_size <= 1 or batch == 0:
         return 0
     per_transform = 5.0 * transform_size * math.log2(transform_size)
     if real:
@@ -75,6 +84,8 @@ def _fft_mapping() -> dict[Any, Callable[..., int]]:
 
 def flop_breakdown(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> dict[str, int]:
     """FLOPs of ``fn(*args, **kwargs)`` per operator name (``"mm"``, ``"bmm"``, ``"_fft_r2c"``, …)."""
+    if not callable(fn):
+        raise TypeError(f"fn must be callable, got {type(fn).__name__}")
     from torch.utils.flop_counter import FlopCounterMode
 
     counter = FlopCounterMode(display=False, custom_mapping=_fft_mapping())
@@ -92,8 +103,19 @@ def count_flops(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> int:
 def fit_loglog_exponent(sizes: Sequence[float], counts: Sequence[float]) -> float:
     """The least-squares slope ``p`` of ``log count`` against ``log size`` (``count ≈ c · size^p``).
 
-    Needs at least two distinct positive sizes and positive counts.
+    Needs at least two distinct finite positive sizes and finite positive counts (any iterables of real numbers).
     """
+    from assay.core.validation import as_real
+
+    if isinstance(sizes, (str, bytes)) or isinstance(counts, (str, bytes)):
+        raise TypeError("sizes and counts must be sequences of numbers, not text")
+    try:
+        sizes = [as_real(s, f"sizes[{i}]") for i, s in enumerate(sizes)]
+        counts = [as_real(c, f"counts[{i}]") for i, c in enumerate(counts)]
+    except TypeError as error:
+        if "not iterable" in str(error):
+            raise TypeError("sizes and counts must be sequences of numbers") from None
+        raise
     if len(sizes) != len(counts):
         raise ValueError(f"sizes and counts must have the same length, got {len(sizes)} and {len(counts)}")
     if len(sizes) < 2:

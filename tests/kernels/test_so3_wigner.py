@@ -257,3 +257,34 @@ def _matrices_from_quaternions(q: torch.Tensor) -> torch.Tensor:
         2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y),
     ]
     return torch.stack(rows, dim=-1).reshape(*q.shape[:-1], 3, 3)
+
+
+def test_workspace_path_matches_the_allocating_path_and_returns_a_compact_result():
+    # wigner_D_from_matrix runs the sparse steps (l > 32) in one preallocated workspace; wigner_D_blocks does not
+    matrices = torch.tensor(np.stack([rotation(a) for a in ANGLES[:3]]))
+    D = wigner_D_from_matrix(40, matrices)
+    assert torch.equal(D, wigner_D_blocks(40, matrices)[40])
+    assert D.untyped_storage().nbytes() == D.numel() * D.element_size()  # a copy, not a view of the workspace
+    diagonal = wigner_D_block_diagonal(34, matrices)
+    assert torch.equal(diagonal[:, 34**2:, 34**2:], wigner_D_blocks(34, matrices)[34])
+
+
+def test_sparse_coupling_entries_are_the_coupling_of_the_definition():
+    # the steps never build a dense coupling above l = 32: its entries come from an O(l) construction, checked here
+    # against the definition C = conj(U¹ ⊗ U^{l−1}) · CG · (U^l)ᵀ with the exact CG coefficients, densely
+    from assay.reference.so3 import change_of_basis, clebsch_gordan
+
+    for l in (2, 5, 9, 34):
+        cg = np.zeros((3, 2 * l - 1, 2 * l + 1))
+        for mu in (-1, 0, 1):
+            for nu in range(-(l - 1), l):
+                cg[mu + 1, nu + l - 1, mu + nu + l] = float(clebsch_gordan(1, l - 1, l, mu, nu, mu + nu))
+        u1, u_previous, u_current = change_of_basis(1), change_of_basis(l - 1), change_of_basis(l)
+        expected = np.einsum("ja,bc,acM,nM->jbn", u1.conj(), u_previous.conj(), cg, u_current)
+        assert np.abs(expected.imag).max() <= 1e-15
+        expected = expected.real.reshape(3 * (2 * l - 1), 2 * l + 1)
+        rows, values = kernel._coupling_slots(l)
+        rebuilt = np.zeros_like(expected)
+        for slot in range(kernel._SLOTS):
+            np.add.at(rebuilt, (rows[slot], np.arange(2 * l + 1)), values[slot])
+        assert np.abs(rebuilt - expected).max() <= 4e-16, l

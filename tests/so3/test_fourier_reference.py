@@ -239,3 +239,31 @@ def test_reference_product_weights_scale_each_degree():
 def test_reference_product_refuses_bad_input(kwargs, error):
     with pytest.raises(error):
         gaunt_tensor_product(**kwargs)
+
+
+def test_the_per_order_caches_give_the_same_series_in_any_order_of_requests():
+    # one rational column per order k, extended in place (series) or regrown (projection integrals): asking for
+    # degrees one by one, or a large degree first, must give the values of a fresh computation
+    from assay.reference.so3 import fourier
+
+    def fresh(l: int, k: int, umax: int) -> tuple[dict, dict]:
+        saved = dict(fourier._SERIES), dict(fourier._PROJECTIONS)
+        fourier._SERIES.clear()
+        fourier._PROJECTIONS.clear()
+        try:
+            return legendre_fourier_series(l, k), projection_integrals(l, k, umax)
+        finally:
+            fourier._SERIES.clear()
+            fourier._SERIES.update(saved[0])
+            fourier._PROJECTIONS.clear()
+            fourier._PROJECTIONS.update(saved[1])
+
+    expected = {(l, k, umax): fresh(l, k, umax) for l, k, umax in [(3, 1, 5), (9, 1, 5), (9, 1, 12), (14, 2, 3)]}
+    fourier._SERIES.clear()
+    fourier._PROJECTIONS.clear()
+    for l in range(1, 15):  # one by one: the projection column regrows geometrically
+        projection_integrals(l, 1, 5)
+    assert len(fourier._PROJECTIONS) == 1 and fourier._PROJECTIONS[1][0] >= 14
+    for (l, k, umax), (series, integrals) in expected.items():
+        assert legendre_fourier_series(l, k) == series
+        assert projection_integrals(l, k, umax) == integrals

@@ -140,3 +140,23 @@ def test_vanishing_entries_are_exact_positive_zeros(kind):
     if kind == "3j":
         assert table(3, 2, 3, 2, 0, -2) == 0.0 and not wigner_3j(3, 2, 3, 2, 0, -2)
     assert all(_exact_square(kind, tuple(keys[i]))[0] == 0 for i in accidental)
+
+
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda t: t.block(1, 1, 3), "violates the triangle rule"),
+        (lambda t: t.block(3, 2, 5), "l3 must be <= lmax = 4"),
+        (lambda t: t.block(-1, 1, 1), "l1 must be non-negative"),
+        (lambda t: t.block(1.5, 1, 1), "l1 must be an integer degree"),
+    ],
+)
+def test_block_refuses_a_triple_the_table_does_not_hold(call, match):
+    with pytest.raises(ValueError, match=match):
+        call(wigner_3j_table(4))
+
+
+@pytest.mark.parametrize("build", [wigner_3j_table, clebsch_gordan_table])
+def test_table_degree_is_limited_before_building(build):
+    with pytest.raises(ValueError, match=r"lmax must be <= 32 \(a table's size grows like lmax⁶\), got 33"):
+        build(33)

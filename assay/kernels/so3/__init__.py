@@ -9,6 +9,12 @@ is e3nn's ``mul_ir`` flattening: degrees 0..L concatenated, ``m = −l..l`` with
 - :func:`gaunt_tensor_product` — ``method="auto" | "fourier" | "s2grid" | "cg"``; ``auto`` picks the fastest route
   measured on CPU (sparse CG for L ≤ 2, the S² grid above). :func:`coupling_tensor_product` is the sparse
   Clebsch–Gordan baseline with every path, odd parity included.
+
+**Size limits** (refused with a ``ValueError`` before anything is built or allocated): Wigner D
+(``wigner_D_from_matrix``, ``wigner_D_from_angles``) ``l ≤ 500``, ``wigner_D_blocks`` ``lmax ≤ 256``,
+``wigner_D_block_diagonal`` ``lmax ≤ 64``; the Gaunt product ``L1, L2 ≤ 32`` on the Fourier and S²-grid routes and
+``max(L1, L2, Lout) ≤ 24`` on the sparse CG route (also ``coupling_tensor_product``). Inputs must be float32 or
+float64 (float16/bfloat16 are refused), of one dtype and device; empty batches give empty results.
 """
 
 from assay.kernels.so3.cg_tensor_product import coupling_tensor_product

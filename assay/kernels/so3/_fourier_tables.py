@@ -20,13 +20,15 @@ def i_power(power: int) -> tuple[int, int]:
     return ((1, 0), (0, 1), (-1, 0), (0, -1))[power % 4]
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=16)
 def forward_matrices(lmax: int) -> np.ndarray:
     """``M[k, row, (u, part)]`` (float64): ``[x_{l,k} | x_{l,−k}] ↦ [Re, Im] of G[u, k]`` for ``u = −L..L``.
 
     ``G[u, k] = i^{−k} (P − iQ)``, ``P = Σ_l A x_{l,k}``, ``Q = Σ_l A x_{l,−k}``,
     ``A = N_{l,k} r_{l,k}[u] / √2^{[k>0]}``.
     Rows ``0..L`` are cos (m = +k) inputs, ``L+1..2L+1`` sin (m = −k) inputs; columns are ``2(u+L) + part``.
+    ``lmax ≤`` :data:`assay.reference.so3.fourier.MAX_DEGREE` (the exact series' limit); the 16 most recent
+    degrees are cached (``8 L³`` numbers each: 17 MB at L = 64).
     """
     from assay.reference.so3.fourier import legendre_fourier_series, normalization_constant
 

@@ -18,10 +18,18 @@ ones per axis), and stored as one sparse matrix with only the entries allowed by
 ``|m3| ∈ {|m1|+|m2|, ||m1|−|m2||}``. The product forms ``x_{i1} y_{i2}`` for all pairs and multiplies by that
 matrix: ``(L1+1)²(L2+1)² + 2·nnz`` operations per channel, with ``nnz = O(L⁵)`` — the O(L⁵)–O(L⁶) baseline
 the Fourier and S²-grid routes are measured against.
+
+**Limit.** ``max(L1, L2, Lout) ≤`` :data:`~assay.kernels.so3._product_checks.CG_MAX_DEGREE` = 24, refused before
+anything is built: the coupling is built from the 3j (or CG) table of that degree and stores Θ(L⁵) coefficients
+(0.29 M for the Gaunt coupling at (12, 12, 24), 1.07 M for the CG coupling; building them peaks about 170 MB and
+260 MB above the process's baseline). Couplings are cached for the 8 most recent arguments.
+:func:`gaunt_coupling_count` only counts (no table) and takes degrees up to :data:`COUNT_MAX_DEGREE` = 256
+(O(L⁴) small array operations).
 """
 
 from __future__ import annotations
 
+import math
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
@@ -29,9 +37,20 @@ from functools import lru_cache
 import numpy as np
 import torch
 
-from assay.kernels.so3._sh_layout import finish_product, prepare_product
+from assay.core.validation import as_int
+from assay.kernels.so3._product_checks import (
+    CG_MAX_DEGREE,
+    check_degrees,
+    check_operands,
+    check_path_weights,
+    empty_product,
+    plan_dtype_device,
+)
+from assay.kernels.so3._sh_layout import check_product, finish_product, prepare_product
 
 __all__ = [
+    "CG_MAX_DEGREE",
+    "COUNT_MAX_DEGREE",
     "COUPLINGS",
     "SparseCoupling",
     "coupling_tensor_product",
@@ -42,6 +61,9 @@ __all__ = [
 ]
 
 COUPLINGS = ("gaunt", "cg", "e3nn")
+
+#: the largest degree :func:`gaunt_coupling_count` accepts (it allocates nothing large, but its time grows as L⁴)
+COUNT_MAX_DEGREE = 256
 
 #: rows of the pair product formed at once: about this many numbers, cache-sized (as the grid routes' chunks)
 _CHUNK_ELEMENTS = 1 << 18
@@ -86,7 +108,11 @@ def gaunt_coupling_count(lmax1: int, lmax2: int, lmax_out: int) -> int:
     """The number of coefficients the sparse Gaunt coupling stores: every ``(l1 m1, l2 m2, l3 m3)`` with
     ``l1+l2+l3`` even, the triangle rule, and the real selection rule (:func:`_real_selection`), counted in closed
     form over ``|m|`` (a triple of orders with ``p`` non-zero entries has ``2^(p−1)`` sign patterns with an even
-    number of negatives). Accidental zeros of the 3j symbols are stored too, so this is exact."""
+    number of negatives). Accidental zeros of the 3j symbols are stored too, so this is exact. Degrees ``≤``
+    :data:`COUNT_MAX_DEGREE`."""
+    lmax1, lmax2, lmax_out = check_degrees(lmax1, lmax2, lmax_out, "none")
+    for value, name in ((lmax1, "lmax1"), (lmax2, "lmax2"), (lmax_out, "lmax_out")):
+        as_int(value, name, maximum=COUNT_MAX_DEGREE, reason="the count loops over O(L⁴) orders")
     total = 0
     for l1 in range(lmax1 + 1):
         for l2 in range(lmax2 + 1):
@@ -151,12 +177,15 @@ class SparseCoupling:
 
 
 def _check_coupling(coupling: str) -> str:
-    if not isinstance(coupling, str) or coupling not in COUPLINGS:
+    if not isinstance(coupling, str):
+        raise TypeError(f"coupling must be a str, one of {', '.join(repr(c) for c in COUPLINGS)}; "
+                        f"got {type(coupling).__name__}")
+    if coupling not in COUPLINGS:
         raise ValueError(f"coupling must be one of {', '.join(repr(c) for c in COUPLINGS)}; got {coupling!r}")
     return coupling
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=8)
 def _coupling_entries(lmax1: int, lmax2: int, lmax_out: int, coupling: str, path_weights: tuple | None):
     from assay.reference.so3.tables import clebsch_gordan_table, wigner_3j_table
 
@@ -183,7 +212,7 @@ def _coupling_entries(lmax1: int, lmax2: int, lmax_out: int, coupling: str, path
     return np.concatenate(rows), np.concatenate(columns), np.concatenate(values)
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=8)
 def _sparse_coupling(lmax1, lmax2, lmax_out, coupling, path_weights, dtype, device) -> SparseCoupling:
     rows, columns, values = _coupling_entries(lmax1, lmax2, lmax_out, coupling, path_weights)
     target = torch.device(device)
@@ -209,21 +238,34 @@ def sparse_coupling(
     device: torch.device | str = "cpu",
 ) -> SparseCoupling:
     """The cached sparse coupling for the given degrees, convention and optional per-path weights
-    (``{(l1, l2, l3): w}``; paths not listed are dropped)."""
+    (``{(l1, l2, l3): w}``; paths not listed are dropped, keys that are not paths of the product are refused).
+    ``max(L1, L2, Lout) ≤`` :data:`CG_MAX_DEGREE`; ``dtype`` float32 or float64."""
     coupling = _check_coupling(coupling)
-    frozen = None if path_weights is None else tuple(sorted((tuple(k), float(v)) for k, v in path_weights.items()))
-    return _sparse_coupling(lmax1, lmax2, lmax_out, coupling, frozen, dtype, str(torch.device(device)))
+    lmax1, lmax2, lmax_out = check_degrees(lmax1, lmax2, lmax_out, "cg")
+    dtype, device = plan_dtype_device(dtype, device)
+    checked = check_path_weights(path_weights, lmax1, lmax2, lmax_out, coupling)
+    frozen = None if checked is None else tuple(sorted(checked.items()))
+    return _sparse_coupling(lmax1, lmax2, lmax_out, coupling, frozen, dtype, str(device))
 
 
 def gaunt_coupling(lmax1: int, lmax2: int, lmax_out: int, dtype: torch.dtype = torch.float64,
                    device: torch.device | str = "cpu") -> SparseCoupling:
-    """The sparse real Gaunt coupling (unit path weights): the Gaunt tensor product as a CG-style contraction."""
+    """The sparse real Gaunt coupling (unit path weights): the Gaunt tensor product as a CG-style contraction
+    (``max(L1, L2, Lout) ≤`` :data:`CG_MAX_DEGREE`)."""
     return sparse_coupling(lmax1, lmax2, lmax_out, "gaunt", None, dtype, device)
 
 
 def sparse_coupling_stacked(x: torch.Tensor, y: torch.Tensor, coupling: SparseCoupling) -> torch.Tensor:
-    """``z = (x ⊗ y) Cᵀ`` on stacked rows: ``x`` (N, (L1+1)²), ``y`` (N, (L2+1)²) → (N, (Lout+1)²)."""
+    """``z = (x ⊗ y) Cᵀ`` on stacked rows: ``x`` (N, (L1+1)²), ``y`` (N, (L2+1)²) → (N, (Lout+1)²).
+
+    On the ``meta`` device (no coupling matrix is built there) only the shape of the result is produced.
+    """
+    from assay.kernels.so3.gaunt_tensor_product import check_stacked
+
+    check_stacked(x, y, coupling)
     rows = x.shape[0]
+    if rows == 0 or coupling.matrix is None:
+        return x.new_zeros((rows, (coupling.lmax_out + 1) ** 2))
     pairs = x.shape[1] * y.shape[1]
     chunk = max(1, _CHUNK_ELEMENTS // max(pairs, 1))
     outputs = []
@@ -244,15 +286,25 @@ def coupling_tensor_product(
     coupling: str = "gaunt",
     path_weights: dict[tuple[int, int, int], float] | None = None,
     layout: str = "mul_ir",
+    channels: int | None = None,
 ) -> torch.Tensor:
     """The sparse coupling tensor product (module docstring) of flat SH features.
 
-    Arguments as :func:`assay.kernels.so3.gaunt_tensor_product.gaunt_tensor_product`; ``coupling`` is
-    ``"gaunt"``, ``"cg"`` or ``"e3nn"`` and ``path_weights`` optionally weights (or, by omission, drops) paths.
+    Arguments as :func:`assay.kernels.so3.gaunt_tensor_product.gaunt_tensor_product` (``channels`` included);
+    ``coupling`` is ``"gaunt"``, ``"cg"`` or ``"e3nn"`` and ``path_weights`` optionally weights (or, by omission,
+    drops) paths — every key must be a path ``(l1, l2, l3)`` of the product. ``max(L1, L2, Lout) ≤``
+    :data:`CG_MAX_DEGREE`.
     """
+    coupling = _check_coupling(coupling)
+    lmax1, lmax2, lmax_out, channels = check_operands(x, y, lmax1, lmax2, lmax_out, channels, "cg")
+    check_path_weights(path_weights, lmax1, lmax2, lmax_out, coupling)
+    *_, batch_shape = check_product(x, y, lmax1, lmax2, lmax_out, layout)
+    if math.prod(batch_shape) == 0:
+        return empty_product(x, y, batch_shape, channels * (lmax_out + 1) ** 2, ())
     inputs = prepare_product(x, y, lmax1, lmax2, lmax_out, layout)
     rows = inputs.x.shape[0] * inputs.channels
     sparse = sparse_coupling(inputs.lmax1, inputs.lmax2, inputs.lmax_out, coupling, path_weights,
                              inputs.x.dtype, inputs.x.device)
-    z = sparse_coupling_stacked(inputs.x.reshape(rows, -1), inputs.y.reshape(rows, -1), sparse)
-    return finish_product(z.reshape(inputs.x.shape[0], inputs.channels, -1), inputs)
+    z = sparse_coupling_stacked(inputs.x.reshape(rows, (lmax1 + 1) ** 2), inputs.y.reshape(rows, (lmax2 + 1) ** 2),
+                                sparse)
+    return finish_product(z.reshape(inputs.x.shape[0], inputs.channels, (lmax_out + 1) ** 2), inputs)

@@ -24,11 +24,17 @@ uniform grid on the sphere), ``"cg"`` (:mod:`assay.kernels.so3.cg_tensor_product
 ``"auto"`` picks by measured speed, see :func:`select_method`.
 
 Layout: flat ``(…, C·(L+1)²)`` in e3nn's ``mul_ir`` order by default (``"ir_mul"`` also accepted); see
-:mod:`assay.kernels.so3._sh_layout`. Leading dimensions broadcast.
+:mod:`assay.kernels.so3._sh_layout`. Leading dimensions broadcast; an empty batch gives an empty result.
+
+**Limits** (refused before any plan is built; :mod:`assay.kernels.so3._product_checks`): the Fourier and S²-grid
+routes take ``L1, L2 ≤ 32`` (``Lout ≤ 64``; their plans are built from exact tables, 23 s and about 70 MB for the
+Fourier plan at the limit), the sparse CG route ``max(L1, L2, Lout) ≤ 24`` (Θ(L⁵) stored coefficients, about
+170 MB while building at (12, 12, 24)). Plans are cached for the 8 most recent ``(L1, L2, Lout, dtype, device)``.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
@@ -37,7 +43,17 @@ import numpy as np
 import torch
 
 from assay.core.exact import SqrtRational
+from assay.core.validation import as_int
 from assay.kernels.so3._fourier_tables import forward_matrices, i_power, to_device
+from assay.kernels.so3._product_checks import (
+    CG_MAX_DEGREE,
+    GRID_MAX_DEGREE,
+    check_degrees,
+    check_operands,
+    check_weights,
+    empty_product,
+    plan_dtype_device,
+)
 from assay.kernels.so3._sh_layout import (
     ProductInputs,
     check_product,
@@ -48,7 +64,9 @@ from assay.kernels.so3._sh_layout import (
 )
 
 __all__ = [
+    "CG_MAX_DEGREE",
     "GRID_CHUNK_ELEMENTS",
+    "GRID_MAX_DEGREE",
     "METHODS",
     "FourierPlan",
     "chunked_rows",
@@ -81,11 +99,12 @@ def _next_fast_size(n: int) -> int:
 def fourier_grid_size(lmax1: int, lmax2: int, lmax_out: int) -> tuple[int, int]:
     """``(Nθ, Nφ)`` of the torus grid: ``Nθ ≥ 2(L1+L2)+1`` (the projection reads every θ frequency of the product)
     and ``Nφ ≥ L1+L2+Lout+1`` (φ frequencies above Lout may alias, but only onto frequencies above Lout)."""
+    lmax1, lmax2, lmax_out = check_degrees(lmax1, lmax2, lmax_out, "none")
     total = lmax1 + lmax2
     return _next_fast_size(2 * total + 1), _next_fast_size(total + lmax_out + 1)
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=16)
 def _projection_matrices(lmax_out: int, umax: int) -> np.ndarray:
     """``P[k, (u, part), col]`` (float64): ``[Re, Im] of H[u, k] ↦ [z_{l,k} | z_{l,−k}]`` for ``u = −umax..umax``.
 
@@ -156,7 +175,7 @@ class FourierPlan:
     scatter: torch.Tensor
 
 
-@lru_cache(maxsize=32)
+@lru_cache(maxsize=8)
 def _fourier_plan(lmax1: int, lmax2: int, lmax_out: int, dtype: torch.dtype, device: str) -> FourierPlan:
     target = torch.device(device)
     n_theta, n_phi = fourier_grid_size(lmax1, lmax2, lmax_out)
@@ -185,8 +204,13 @@ def _fourier_plan(lmax1: int, lmax2: int, lmax_out: int, dtype: torch.dtype, dev
 
 def fourier_plan(lmax1: int, lmax2: int, lmax_out: int, dtype: torch.dtype = torch.float64,
                  device: torch.device | str = "cpu") -> FourierPlan:
-    """The cached plan for ``(L1, L2, Lout, dtype, device)``; ``device="meta"`` gives shapes only (FLOP counts)."""
-    return _fourier_plan(lmax1, lmax2, lmax_out, dtype, str(torch.device(device)))
+    """The cached plan for ``(L1, L2, Lout, dtype, device)``; ``device="meta"`` gives shapes only (FLOP counts).
+
+    ``L1, L2 ≤`` :data:`GRID_MAX_DEGREE`, ``Lout ≤ L1 + L2``; ``dtype`` float32 or float64.
+    """
+    lmax1, lmax2, lmax_out = check_degrees(lmax1, lmax2, lmax_out, "grid")
+    dtype, device = plan_dtype_device(dtype, device)
+    return _fourier_plan(lmax1, lmax2, lmax_out, dtype, str(device))
 
 
 def _to_torus_spectrum(x: torch.Tensor, forward: torch.Tensor, gather: torch.Tensor, lmax: int, n_theta: int):
@@ -210,8 +234,11 @@ def _to_torus_grid(spectrum: torch.Tensor, n_phi: int) -> torch.Tensor:
 
 def fourier_gaunt_stacked(x: torch.Tensor, y: torch.Tensor, plan: FourierPlan) -> torch.Tensor:
     """The Fourier-route product on stacked rows: ``x`` (N, (L1+1)²), ``y`` (N, (L2+1)²) → (N, (Lout+1)²)."""
+    check_stacked(x, y, plan)
     n_theta, n_phi, total = plan.n_theta, plan.n_phi, plan.lmax1 + plan.lmax2
     rows = x.shape[0]
+    if rows == 0:
+        return x.new_zeros((0, (plan.lmax_out + 1) ** 2))
     spectrum_x = _to_torus_spectrum(x, plan.forward1, plan.gather1, plan.lmax1, n_theta)
     spectrum_y = _to_torus_spectrum(y, plan.forward2, plan.gather2, plan.lmax2, n_theta)
     # zero-padded inverse FFTs put both functions on the same torus grid (θ: complex, only the k columns that
@@ -227,6 +254,21 @@ def fourier_gaunt_stacked(x: torch.Tensor, y: torch.Tensor, plan: FourierPlan) -
     return torch.index_select(z, 1, plan.scatter.to(z.device))
 
 
+def check_stacked(x: object, y: object, plan: object) -> None:
+    """Stacked operands of a route's plan: ``x`` (N, (L1+1)²) and ``y`` (N, (L2+1)²), one dtype and device."""
+    if not all(hasattr(plan, name) for name in ("lmax1", "lmax2", "lmax_out")):
+        raise TypeError(f"plan must be a FourierPlan, S2GridPlan or SparseCoupling, got {type(plan).__name__}")
+    from assay.core.validation import as_float_tensor
+
+    x = as_float_tensor(x, "x")
+    y = as_float_tensor(y, "y", like=x, like_name="x")
+    for value, name, lmax in ((x, "x", plan.lmax1), (y, "y", plan.lmax2)):
+        if value.dim() != 2 or value.shape[1] != (lmax + 1) ** 2:
+            raise ValueError(f"{name} must have shape (N, {(lmax + 1) ** 2}) for this plan, got {tuple(value.shape)}")
+    if x.shape[0] != y.shape[0]:
+        raise ValueError(f"x and y must have the same number of rows, got {x.shape[0]} and {y.shape[0]}")
+
+
 def select_method(lmax1: int, lmax2: int, lmax_out: int, channels: int, device: torch.device | str = "cpu") -> str:
     """The route ``method="auto"`` takes: the fastest in ``benchmarks/gaunt_table.py`` (2 CPU threads, float32,
     batch 4096, 1 and 32 channels): the sparse CG contraction while ``max(L1, L2) ≤ 2`` (a few hundred
@@ -235,6 +277,10 @@ def select_method(lmax1: int, lmax2: int, lmax_out: int, channels: int, device: 
     it stays available as ``method="fourier"``. The same rule is used on other devices (not measured here).
     See docs/gaunt-tensor-product.md for the numbers.
     """
+    lmax1, lmax2, lmax_out = check_degrees(lmax1, lmax2, lmax_out, "none")
+    as_int(channels, "channels", minimum=1)
+    if not isinstance(device, (str, torch.device)):
+        raise TypeError(f"device must be a torch.device or a str, got {type(device).__name__}")
     return "cg" if max(lmax1, lmax2) <= _CG_UP_TO else "s2grid"
 
 
@@ -252,15 +298,15 @@ def chunked_rows(function, x: torch.Tensor, y: torch.Tensor, plan, grid_points: 
     one pass on other devices)."""
     rows = x.shape[0]
     chunk = rows if x.device.type != "cpu" else max(64, GRID_CHUNK_ELEMENTS // max(grid_points, 1))
-    if chunk >= rows:
+    if chunk >= rows or rows == 0:
         return function(x, y, plan)
     return torch.cat([function(x[i:i + chunk], y[i:i + chunk], plan) for i in range(0, rows, chunk)])
 
 
 def _run(method: str, inputs: ProductInputs) -> torch.Tensor:
     rows = inputs.x.shape[0] * inputs.channels
-    x = inputs.x.reshape(rows, -1)
-    y = inputs.y.reshape(rows, -1)
+    x = inputs.x.reshape(rows, (inputs.lmax1 + 1) ** 2)
+    y = inputs.y.reshape(rows, (inputs.lmax2 + 1) ** 2)
     if method == "fourier":
         plan = fourier_plan(inputs.lmax1, inputs.lmax2, inputs.lmax_out, x.dtype, x.device)
         z = chunked_rows(fourier_gaunt_stacked, x, y, plan, plan.n_theta * plan.n_phi)
@@ -272,9 +318,11 @@ def _run(method: str, inputs: ProductInputs) -> torch.Tensor:
     else:
         from assay.kernels.so3.cg_tensor_product import gaunt_coupling, sparse_coupling_stacked
 
+        if max(inputs.lmax1, inputs.lmax2, inputs.lmax_out) > CG_MAX_DEGREE:  # "auto" picks cg only for L ≤ 2
+            raise ValueError(f"the cg route needs max(lmax1, lmax2, lmax_out) <= {CG_MAX_DEGREE}")
         coupling = gaunt_coupling(inputs.lmax1, inputs.lmax2, inputs.lmax_out, x.dtype, x.device)
         z = sparse_coupling_stacked(x, y, coupling)
-    return z.reshape(inputs.x.shape[0], inputs.channels, -1)
+    return z.reshape(inputs.x.shape[0], inputs.channels, (inputs.lmax_out + 1) ** 2)
 
 
 def gaunt_tensor_product(
@@ -289,16 +337,32 @@ def gaunt_tensor_product(
     weights_out: torch.Tensor | None = None,
     layout: str = "mul_ir",
     method: str = "auto",
+    channels: int | None = None,
 ) -> torch.Tensor:
     """The Gaunt tensor product ``z = Σ G x y`` (module docstring) of flat SH features, differentiable.
 
     ``x``: ``(…, C·(L1+1)²)``, ``y``: ``(…, C·(L2+1)²)`` (float32 or float64, same device), leading dimensions
     broadcast; returns ``(…, C·(Lout+1)²)`` with ``Lout = L1 + L2`` unless given. ``method``: ``"auto"``,
-    ``"fourier"``, ``"s2grid"`` or ``"cg"`` — the same numbers up to rounding.
+    ``"fourier"``, ``"s2grid"`` or ``"cg"`` — the same numbers up to rounding. ``channels``: ``C``; when omitted it
+    is inferred from the last dimensions, and a ``C > 1`` that is a perfect square is refused as ambiguous (``C·(L+1)²``
+    numbers are also one vector of a higher degree — pass ``channels=C``). Degree limits: ``L1, L2 ≤ 32`` for
+    ``"fourier"``/``"s2grid"``/``"auto"``, ``max(L1, L2, Lout) ≤ 24`` for ``"cg"`` (module docstring).
     """
-    if not isinstance(method, str) or method not in METHODS:
+    if not isinstance(method, str):
+        raise TypeError(f"method must be a str, one of {', '.join(repr(name) for name in METHODS)}; "
+                        f"got {type(method).__name__}")
+    if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(repr(name) for name in METHODS)}; got {method!r}")
+    lmax1, lmax2, lmax_out, channels = check_operands(x, y, lmax1, lmax2, lmax_out, channels,
+                                                      "cg" if method == "cg" else "grid")
+    for weights, name in ((weights1, "weights1"), (weights2, "weights2"), (weights_out, "weights_out")):
+        check_weights(weights, name, x)
     lmax1, lmax2, lmax_out, layout, channels, batch_shape = check_product(x, y, lmax1, lmax2, lmax_out, layout)
+    if math.prod(batch_shape) == 0:  # an empty batch: the right shape, no plan built
+        prepare_product(x, y, lmax1, lmax2, lmax_out, layout, weights1, weights2)  # checks the weights' shapes
+        z = empty_product(x, y, batch_shape, channels * (lmax_out + 1) ** 2, (weights1, weights2, weights_out))
+        flat_weights(weights_out, lmax_out, channels, layout, z, "weights_out")
+        return z
     if method == "auto":
         method = select_method(lmax1, lmax2, lmax_out, channels, x.device)
     if method == "s2grid" and x.shape[:-1] == y.shape[:-1]:

@@ -18,6 +18,9 @@ halves the work), chosen when that costs at most 1.3× the separable multiply-ad
 The θ tables ``Θ_{l,k}(θ_j) = N_{l,k} P̄_l^k(cos θ_j)`` are evaluated in float64 from the exact torus series of
 :mod:`assay.reference.so3.fourier` (bounded sums, no cancellation). This is the route the 2025
 "Price of Freedom" critique found competitive with the Fourier route; see docs/gaunt-tensor-product.md.
+
+**Limit.** ``L1, L2 ≤`` :data:`~assay.kernels.so3._product_checks.GRID_MAX_DEGREE` = 32 (``Lout ≤ 64``), refused
+before a plan is built (7 s and about 50 MB at the limit); plans are cached for the 8 most recent arguments.
 """
 
 from __future__ import annotations
@@ -29,7 +32,8 @@ import numpy as np
 import torch
 
 from assay.kernels.so3._fourier_tables import forward_matrices, to_device
-from assay.kernels.so3._sh_layout import component_index, flat_positions
+from assay.kernels.so3._product_checks import check_degrees, plan_dtype_device
+from assay.kernels.so3._sh_layout import LAYOUTS, component_index, flat_positions
 
 __all__ = [
     "S2GridPlan",
@@ -43,6 +47,7 @@ __all__ = [
 
 def s2grid_size(lmax1: int, lmax2: int, lmax_out: int) -> tuple[int, int]:
     """``(Nθ, Nφ)``: Gauss–Legendre nodes in θ and equally spaced points in φ (module docstring)."""
+    lmax1, lmax2, lmax_out = check_degrees(lmax1, lmax2, lmax_out, "none")
     degree = lmax1 + lmax2 + lmax_out
     return (degree + 2) // 2, degree + 1
 
@@ -199,7 +204,7 @@ def _dense_halves(theta: np.ndarray, phi: np.ndarray, lmax: int, analysis: bool,
     )
 
 
-@lru_cache(maxsize=32)
+@lru_cache(maxsize=8)
 def _s2grid_plan(lmax1: int, lmax2: int, lmax_out: int, dtype: torch.dtype, device: str) -> S2GridPlan:
     target = torch.device(device)
     index_device = target if target.type != "meta" else torch.device("cpu")
@@ -244,8 +249,11 @@ def _s2grid_plan(lmax1: int, lmax2: int, lmax_out: int, dtype: torch.dtype, devi
 
 def s2grid_plan(lmax1: int, lmax2: int, lmax_out: int, dtype: torch.dtype = torch.float64,
                 device: torch.device | str = "cpu") -> S2GridPlan:
-    """The cached plan for ``(L1, L2, Lout, dtype, device)``."""
-    return _s2grid_plan(lmax1, lmax2, lmax_out, dtype, str(torch.device(device)))
+    """The cached plan for ``(L1, L2, Lout, dtype, device)``: ``L1, L2 ≤`` :data:`GRID_MAX_DEGREE`,
+    ``Lout ≤ L1 + L2``, ``dtype`` float32 or float64."""
+    lmax1, lmax2, lmax_out = check_degrees(lmax1, lmax2, lmax_out, "grid")
+    dtype, device = plan_dtype_device(dtype, device)
+    return _s2grid_plan(lmax1, lmax2, lmax_out, dtype, str(device))
 
 
 def _to_grid(columns: torch.Tensor, theta: torch.Tensor, phi: torch.Tensor, gather: torch.Tensor) -> torch.Tensor:
@@ -288,6 +296,11 @@ def _dense_product(x: torch.Tensor, y: torch.Tensor, plan: S2GridPlan) -> torch.
 
 def s2grid_gaunt_stacked(x: torch.Tensor, y: torch.Tensor, plan: S2GridPlan) -> torch.Tensor:
     """The S²-grid product on stacked rows: ``x`` (N, (L1+1)²), ``y`` (N, (L2+1)²) → (N, (Lout+1)²)."""
+    from assay.kernels.so3.gaunt_tensor_product import check_stacked
+
+    check_stacked(x, y, plan)
+    if x.shape[0] == 0:
+        return x.new_zeros((0, (plan.lmax_out + 1) ** 2))
     if plan.dense:
         from assay.kernels.so3.gaunt_tensor_product import chunked_rows
 
@@ -312,7 +325,7 @@ def s2grid_gaunt_stacked(x: torch.Tensor, y: torch.Tensor, plan: S2GridPlan) -> 
 # (1, cos), (1, sin), …
 
 
-@lru_cache(maxsize=32)
+@lru_cache(maxsize=8)
 def _live_tables(plan_key: tuple) -> tuple[torch.Tensor, ...]:
     """``(θ1, φ1, θ2, φ2, φout, θout)`` of the plan restricted to the live parts (contiguous copies)."""
     plan = _s2grid_plan(*plan_key)
@@ -365,8 +378,24 @@ def s2grid_gaunt_flat(x: torch.Tensor, y: torch.Tensor, plan: S2GridPlan, channe
     Cache-sized chunks of whole batch rows; each chunk reads its θ inputs with one gather per operand straight
     from the flat layout (stacking, transposing and padding in one step) and writes its flat output with one gather.
     """
+    from assay.core.validation import as_float_tensor, as_int
     from assay.kernels.so3.gaunt_tensor_product import GRID_CHUNK_ELEMENTS
 
+    if not isinstance(plan, S2GridPlan):
+        raise TypeError(f"plan must be an S2GridPlan, got {type(plan).__name__}")
+    channels = as_int(channels, "channels", minimum=1)
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout must be one of {', '.join(repr(name) for name in LAYOUTS)}; got {layout!r}")
+    x = as_float_tensor(x, "x")
+    y = as_float_tensor(y, "y", like=x, like_name="x")
+    for value, name, lmax in ((x, "x", plan.lmax1), (y, "y", plan.lmax2)):
+        if value.dim() != 2 or value.shape[1] != channels * (lmax + 1) ** 2:
+            raise ValueError(f"{name} must have shape (B, {channels * (lmax + 1) ** 2}) for this plan and "
+                             f"{channels} channels, got {tuple(value.shape)}")
+    if x.shape[0] != y.shape[0]:
+        raise ValueError(f"x and y must have the same number of rows, got {x.shape[0]} and {y.shape[0]}")
+    if x.shape[0] == 0:
+        return x.new_zeros((0, channels * (plan.lmax_out + 1) ** 2))
     x, y = x.contiguous(), y.contiguous()
     rows, width1, width2 = x.shape[0], x.shape[1], y.shape[1]
     per_chunk = GRID_CHUNK_ELEMENTS // (plan.n_theta * plan.n_phi)
@@ -422,10 +451,11 @@ def s2grid_gaunt_tensor_product(
     weights2: torch.Tensor | None = None,
     weights_out: torch.Tensor | None = None,
     layout: str = "mul_ir",
+    channels: int | None = None,
 ) -> torch.Tensor:
-    """The Gaunt tensor product by the S² grid; arguments and result as
+    """The Gaunt tensor product by the S² grid; arguments, limits and result as
     :func:`assay.kernels.so3.gaunt_tensor_product.gaunt_tensor_product`."""
     from assay.kernels.so3.gaunt_tensor_product import gaunt_tensor_product
 
     return gaunt_tensor_product(x, y, lmax1, lmax2, lmax_out, weights1=weights1, weights2=weights2,
-                                weights_out=weights_out, layout=layout, method="s2grid")
+                                weights_out=weights_out, layout=layout, method="s2grid", channels=channels)

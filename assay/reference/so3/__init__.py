@@ -3,6 +3,19 @@
 Exact values are :class:`~assay.core.exact.SqrtRational` (``float()`` is correctly rounded); functions of angles
 are mpmath at any requested precision (``dps``). No torch here. Conventions are named (see ``docs/conventions.md``
 and :mod:`assay.reference.so3.conventions`).
+
+**Size limits.** Exact and high-precision work grows fast with the degree, so each function refuses degrees (and
+precisions) beyond its stated limit with a ``ValueError`` before computing anything:
+
+- ``wigner_3j``, ``clebsch_gordan``, ``gaunt``, ``real_gaunt``, ``wigner_small_d``: ``j, l ≤ 1000``;
+- ``spherical_harmonic``: ``l ≤ 10000``; ``spherical_harmonics``, ``spherical_harmonics_xyz``: ``l ≤ 500``;
+  ``spherical_harmonics_numpy``: ``l ≤ 1000``;
+- ``wigner_D``, ``wigner_D_from_matrix``, ``wigner_D_from_quaternion``, ``wigner_small_d_matrix``: ``l ≤ 100``;
+  ``wigner_small_d_half_pi_exact``: ``l ≤ 64``;
+- ``real_coupling_tensor``: ``l1, l2, l3 ≤ 32``; ``change_of_basis``: ``l ≤ 1000`` (``l ≤ 32`` to or from e3nn's
+  basis, and ``real_to_e3nn_entries``); ``sh_to_fourier``, ``fourier_to_sh``: ``l, umax ≤ 128``;
+- ``gaunt_tensor_product`` (reference): ``L1, L2 ≤ 8``;
+- every ``dps ≤ 10000`` (:data:`assay.core.validation.MAX_DPS`); every tolerance ``atol`` finite and ``>= 0``.
 """
 
 from assay.reference.so3 import conventions

@@ -11,20 +11,40 @@ With the Condon–Shortley complex harmonics ``Y_l^μ`` and the real (Wikipedia)
 which is ``Y_{l,m} = √2 (−1)^m Re Y_l^m`` (m > 0) and ``√2 (−1)^m Im Y_l^{|m|}`` (m < 0) rewritten with
 ``Y_l^{−m} = (−1)^m conj(Y_l^m)``. Every entry is 0, ±1, ±1/√2 or ±i/√2, so the float64 matrices are correctly
 rounded and the exact ones are sympy matrices.
+
+**Limits.** Between the complex and the real basis ``l ≤`` :data:`MAX_DEGREE` = 1000 (a dense complex128 matrix of
+``(2l+1)²`` entries is 64 MB there). Anything involving e3nn's basis is built from the exact ``d^l(π/2)`` and
+multiplied out in sympy, ``O(l³)`` symbolic operations (12 s at l = 32): ``l ≤`` :data:`E3NN_MAX_DEGREE` = 32.
 """
 
 from __future__ import annotations
 
 from fractions import Fraction
+from functools import lru_cache
 
 import numpy as np
 
 from assay.core.conventions import resolve
 from assay.core.exact import SqrtRational
-from assay.core.validation import as_degree
+from assay.core.validation import as_degree, as_size_limited_degree
 from assay.reference.so3.conventions import BASIS
 
-__all__ = ["E3NN_BASIS", "change_of_basis", "complex_to_real_entries", "harmonic_index", "real_to_e3nn_entries"]
+__all__ = [
+    "E3NN_BASIS",
+    "E3NN_MAX_DEGREE",
+    "MAX_DEGREE",
+    "change_of_basis",
+    "complex_to_real_entries",
+    "harmonic_index",
+    "real_to_e3nn_entries",
+]
+
+#: the largest degree of the complex ↔ real change of basis (module docstring)
+MAX_DEGREE = 1000
+#: the largest degree of any change of basis to or from e3nn's basis (module docstring)
+E3NN_MAX_DEGREE = 32
+_DENSE_REASON = "a dense (2l+1)² change-of-basis matrix"
+_E3NN_REASON = "the e3nn basis is multiplied out in sympy, O(l³) symbolic operations"
 
 _HALF = SqrtRational.sqrt(Fraction(1, 2))
 
@@ -43,8 +63,9 @@ _ZERO = SqrtRational.zero()
 
 
 def complex_to_real_entries(l: int) -> dict[tuple[int, int], tuple[SqrtRational, SqrtRational]]:
-    """The non-zero entries of ``U`` (complex → real) as ``{(m, μ): (real part, imaginary part)}``, exact."""
-    l = as_degree(l, "l")
+    """The non-zero entries of ``U`` (complex → real) as ``{(m, μ): (real part, imaginary part)}``, exact
+    (``4l + 1`` entries, ``l ≤`` :data:`MAX_DEGREE`)."""
+    l = as_size_limited_degree(l, "l", MAX_DEGREE, "4l + 1 exact entries")
     entries: dict[tuple[int, int], tuple[SqrtRational, SqrtRational]] = {(0, 0): (_ONE, _ZERO)}
     for m in range(1, l + 1):
         sign = -1 if m % 2 else 1
@@ -83,13 +104,19 @@ def change_of_basis(l: int, source: str = "complex", target: str = "real", exact
     ``source`` and ``target`` name a basis: ``"complex"`` (Condon–Shortley), ``"real"`` (Wikipedia form, alias
     ``"wikipedia"``) or ``"e3nn"`` (the real form with polar axis y, see :func:`real_to_e3nn_entries`). Returns a
     complex128 numpy array (every entry correctly rounded; complex ↔ e3nn entries are rounded from 40 digits) or,
-    with ``exact=True``, a sympy Matrix.
+    with ``exact=True``, a sympy Matrix. ``l ≤`` :data:`MAX_DEGREE` = 1000; to or from ``"e3nn"``, ``l ≤``
+    :data:`E3NN_MAX_DEGREE` = 32 (multiplied out in sympy, 12 s at the limit).
     """
-    l = as_degree(l, "l")
+    l = as_size_limited_degree(l, "l", MAX_DEGREE, _DENSE_REASON)
     source = _basis_name(source, "source")
     target = _basis_name(target, "target")
-    if E3NN_BASIS in (source, target):
+    if not isinstance(exact, bool):
+        raise TypeError(f"exact must be a bool, got {type(exact).__name__}")
+    if E3NN_BASIS in (source, target) and source != target:
+        as_size_limited_degree(l, "l", E3NN_MAX_DEGREE, _E3NN_REASON)
         return _change_of_basis_through_real(l, source, target, exact)
+    if source == target == E3NN_BASIS:
+        source = target = "real"  # the identity
     if exact:
         import sympy
 
@@ -119,17 +146,13 @@ def real_to_e3nn_entries(l: int) -> dict[tuple[int, int], SqrtRational]:
     ``(0, π/2, π/2)``, hence ``D_complex(P)_{μν} = Δ^l_{μν} (−i)^ν`` with ``Δ^l = d^l(π/2)`` exact, and
     ``E = conj(U) D_complex(P) Uᵀ``. Each entry sums four terms ``±Δ^l_{±m,±m'}`` of equal magnitude, so it is
     ``±√(rational)`` (verified exactly: the imaginary part is exactly zero). ``E`` is orthogonal; for ``l = 1`` it
-    is the permutation taking ``(y, z, x)`` to ``(x, y, z)``.
+    is the permutation taking ``(y, z, x)`` to ``(x, y, z)``. ``l ≤`` :data:`E3NN_MAX_DEGREE` = 32.
     """
-    return dict(_real_to_e3nn_cached(as_degree(l, "l")))
+    return dict(_real_to_e3nn_cached(as_size_limited_degree(l, "l", E3NN_MAX_DEGREE, _E3NN_REASON)))
 
 
-_E3NN_CACHE: dict[int, tuple[tuple[tuple[int, int], SqrtRational], ...]] = {}
-
-
+@lru_cache(maxsize=32)
 def _real_to_e3nn_cached(l: int) -> tuple[tuple[tuple[int, int], SqrtRational], ...]:
-    if l in _E3NN_CACHE:
-        return _E3NN_CACHE[l]
     from assay.reference.so3.wigner import wigner_small_d_half_pi_exact
 
     delta = wigner_small_d_half_pi_exact(l)
@@ -153,8 +176,7 @@ def _real_to_e3nn_cached(l: int) -> tuple[tuple[tuple[int, int], SqrtRational], 
                 raise ArithmeticError(f"real → e3nn entry ({m}, {m_prime}) of degree {l} is not real")
             if total[0]:
                 entries.append(((m, m_prime), total[0]))
-    _E3NN_CACHE[l] = tuple(entries)
-    return _E3NN_CACHE[l]
+    return tuple(entries)
 
 
 def _real_to_e3nn_sympy(l: int):

@@ -15,6 +15,12 @@ rounded). The argument order is sympy's: ``wigner_3j(j1, j2, j3, m1, m2, m3)`` a
 Selection rules (triangle inequality, ``m1+m2+m3 = 0`` for 3j or ``m1+m2 = m3`` for CG) give an exact zero. Invalid
 input — a j that is negative or not a multiple of 1/2, an m whose parity differs from its j, ``|m| > j`` — raises
 ``ValueError`` naming the argument.
+
+**Limit.** Every ``j`` is at most :data:`MAX_SPIN` = 1000: the Racah sum has up to ``j + 1`` terms of integers of
+``log2((j1+j2+j3+1)!)`` bits, so its cost grows like ``j³`` (measured 1.1 s at ``j1 = j2 = j3 = 1000``, 9 s at 2000,
+69 s at 4000 on one core). The factorial table therefore never holds more than ``3·MAX_SPIN + 2`` entries (about
+6 MB), and results are cached only for small degrees (``j1 + j2 + j3 ≤ 192``, at most 65,536 values of a few hundred
+bytes each).
 """
 
 from __future__ import annotations
@@ -25,14 +31,24 @@ from functools import lru_cache
 from assay.core.exact import SqrtRational
 from assay.core.validation import as_twice_half_integer
 
-__all__ = ["clebsch_gordan", "wigner_3j"]
+__all__ = ["MAX_SPIN", "clebsch_gordan", "wigner_3j"]
+
+#: the largest j (or l) accepted by :func:`wigner_3j` and :func:`clebsch_gordan` (see the module docstring)
+MAX_SPIN = 1000
 
 _FACTORIALS: list[int] = [1]
+#: the factorial table grows to at most this many entries (the largest argument of the Racah sum is j1+j2+j3+1)
+_FACTORIAL_TABLE_SIZE = 3 * MAX_SPIN + 2
 
 
 def factorial(n: int) -> int:
-    """``n!`` from a growing table (the Racah sums use many small factorials repeatedly)."""
+    """``n!`` from a growing table (the Racah sums use many small factorials repeatedly), bounded to
+    ``n < 3·MAX_SPIN + 2`` entries; larger ``n`` are computed on demand and not kept."""
     table = _FACTORIALS
+    if n >= _FACTORIAL_TABLE_SIZE:
+        import math
+
+        return math.factorial(n)
     while len(table) <= n:
         table.append(table[-1] * len(table))
     return table[n]
@@ -40,6 +56,12 @@ def factorial(n: int) -> int:
 
 def _doubled_spins(names: tuple[str, ...], values: tuple[object, ...]) -> list[int]:
     twice = [as_twice_half_integer(v, name) for name, v in zip(names, values)]
+    for value, name in zip(twice[:3], names[:3]):
+        if value > 2 * MAX_SPIN:
+            raise ValueError(
+                f"{name} must be <= {MAX_SPIN} (MAX_SPIN: the exact Racah sum costs about j³; 1 s at j = 1000), "
+                f"got {Fraction(value, 2)}"
+            )
     return twice
 
 
@@ -102,10 +124,25 @@ def three_j_squared(tj1: int, tj2: int, tj3: int, tm1: int, tm2: int, tm3: int) 
     return sign, numerator, denominator
 
 
-@lru_cache(maxsize=65536)
-def _wigner_3j_doubled(tj1: int, tj2: int, tj3: int, tm1: int, tm2: int, tm3: int) -> SqrtRational:
+#: results with 2·(j1 + j2 + j3) up to this are cached (a few hundred bytes each); larger ones are recomputed
+_CACHED_UP_TO = 384
+
+
+def _wigner_3j_exact(tj1: int, tj2: int, tj3: int, tm1: int, tm2: int, tm3: int) -> SqrtRational:
     sign, numerator, denominator = three_j_squared(tj1, tj2, tj3, tm1, tm2, tm3)
     return SqrtRational(sign, Fraction(numerator, denominator))
+
+
+_wigner_3j_cached = lru_cache(maxsize=65536)(_wigner_3j_exact)
+
+
+def _wigner_3j_doubled(tj1: int, tj2: int, tj3: int, tm1: int, tm2: int, tm3: int) -> SqrtRational:
+    if tj1 + tj2 + tj3 <= _CACHED_UP_TO:
+        return _wigner_3j_cached(tj1, tj2, tj3, tm1, tm2, tm3)
+    return _wigner_3j_exact(tj1, tj2, tj3, tm1, tm2, tm3)
+
+
+_wigner_3j_doubled.cache_clear = _wigner_3j_cached.cache_clear  # type: ignore[attr-defined]  # (benchmarks: cold)
 
 
 def _validated(values: tuple[object, ...], names: tuple[str, ...]) -> list[int]:
@@ -119,7 +156,8 @@ def wigner_3j(j1: object, j2: object, j3: object, m1: object, m2: object, m3: ob
     """The Wigner 3j symbol ``(j1 j2 j3; m1 m2 m3)``, exact (see the module docstring for the formula).
 
     Arguments may be ints, half-integers as ``Fraction``/sympy ``Rational``/float (``0.5``); the argument order is
-    sympy's ``wigner_3j``. ``float()`` of the result is correctly rounded.
+    sympy's ``wigner_3j``. ``float()`` of the result is correctly rounded. Every ``j ≤`` :data:`MAX_SPIN` = 1000
+    (the exact Racah sum costs about ``j³``: 1 s at ``j1 = j2 = j3 = 1000``).
     """
     tj1, tj2, tj3, tm1, tm2, tm3 = _validated((j1, j2, j3, m1, m2, m3), ("j1", "j2", "j3", "m1", "m2", "m3"))
     return _wigner_3j_doubled(tj1, tj2, tj3, tm1, tm2, tm3)
@@ -129,6 +167,7 @@ def clebsch_gordan(j1: object, j2: object, j3: object, m1: object, m2: object, m
     """The Clebsch–Gordan coefficient ``⟨j1 m1; j2 m2 | j3 m3⟩`` (Condon–Shortley), exact.
 
     ``= (−1)^(j1−j2+m3) √(2 j3+1) (j1 j2 j3; m1 m2 −m3)``; argument order as sympy's ``clebsch_gordan``.
+    Every ``j ≤`` :data:`MAX_SPIN` = 1000, as for :func:`wigner_3j`.
     """
     tj1, tj2, tj3, tm1, tm2, tm3 = _validated((j1, j2, j3, m1, m2, m3), ("j1", "j2", "j3", "m1", "m2", "m3"))
     symbol = _wigner_3j_doubled(tj1, tj2, tj3, tm1, tm2, -tm3)

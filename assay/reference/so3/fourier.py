@@ -41,21 +41,28 @@ the same three-term recurrence in l (multiplying by cos θ shifts u by ±1), whi
 
 Normalizations: ``normalization="integral"`` (default) is orthonormal; ``"component"`` and ``"norm"`` scale the
 degree-l harmonic by √(4π) and √(4π/(2l+1)) (and the projection coefficients by the inverse).
+
+**Limits and caches.** Degrees (and ``umax``) are at most :data:`MAX_DEGREE` = 128. The rational series are kept
+per order ``k`` and extended in place as higher degrees are asked for (one column per k, ``O(l²)`` Fractions whose
+integers have ``O(l log l)`` bits), so at the limit the caches hold ``O(L³)`` Fractions: the series and projection
+integrals of every order at ``L = umax = 128`` took 60 s and 336 MB (35 MB and 6 s at 64). The per-harmonic
+results are cached for the 2048 most recent harmonics.
 """
 
 from __future__ import annotations
 
 from fractions import Fraction
-from functools import cache, lru_cache
+from functools import lru_cache
 
 import numpy as np
 
 from assay.core.conventions import resolve
 from assay.core.exact import SqrtRational
-from assay.core.validation import as_degree, as_order
+from assay.core.validation import as_order, as_size_limited_degree
 from assay.reference.so3.conventions import BASIS, NORMALIZATION, POLAR_AXIS
 
 __all__ = [
+    "MAX_DEGREE",
     "ExactComplex",
     "fourier_to_sh",
     "legendre_fourier_series",
@@ -69,13 +76,35 @@ __all__ = [
 #: an exact complex number ``re + i·im`` with sqrt-rational parts
 ExactComplex = tuple[SqrtRational, SqrtRational]
 
+#: the largest degree (and ``umax``) of every function here (module docstring)
+MAX_DEGREE = 128
+_REASON = "the exact rational series hold O(l³) Fractions of O(l log l)-bit integers"
+
+
+def _degree(value: object, name: str = "l") -> int:
+    return as_size_limited_degree(value, name, MAX_DEGREE, _REASON)
+
+
+def _order_k(k: object, l: int) -> int:
+    k = as_order(k, l, "k")
+    if k < 0:
+        raise ValueError(f"k must be >= 0 (it is |m|), got {k}")
+    return k
+
 _ZERO = SqrtRational.zero()
 _HALF_ROOT = SqrtRational.sqrt(Fraction(1, 2))
 
 
 def to_complex(value: ExactComplex) -> complex:
-    """The correctly rounded ``complex`` of an exact ``(re, im)`` pair."""
-    return complex(float(value[0]), float(value[1]))
+    """The correctly rounded ``complex`` of an exact ``(re, im)`` pair (two real numbers, e.g. SqrtRational)."""
+    if not isinstance(value, tuple) or len(value) != 2:
+        raise TypeError(f"value must be an (re, im) pair, got {type(value).__name__}")
+    parts = []
+    for part, name in zip(value, ("value[0] (re)", "value[1] (im)")):
+        if isinstance(part, (str, bytes, bool, complex)) or part is None:
+            raise TypeError(f"{name} must be a real number, got {type(part).__name__}")
+        parts.append(float(part))
+    return complex(*parts)
 
 
 def _i_power(power: int) -> tuple[int, int]:
@@ -103,45 +132,48 @@ def _binomial_row(k: int) -> list[int]:
     return row
 
 
-@cache
-def _legendre_series_column(k: int, lmax: int) -> tuple[tuple[Fraction, ...], ...]:
-    """``r_{l,k}[u]`` for ``l = k..lmax`` as tuples indexed ``u + l`` (see the module docstring)."""
-    # P̄_k^k(cos θ) = (2k−1)!! 2^{−k} i^{−k} (z − 1/z)^k ;  (z − 1/z)^k = Σ_j C(k, j) (−1)^{k−j} z^{2j−k}
-    start = Fraction(_double_factorial_odd(k), 2**k)
-    base = [Fraction(0)] * (2 * k + 1)
-    for j, binomial in enumerate(_binomial_row(k)):
-        base[2 * j] = start * binomial * (-1 if (k - j) % 2 else 1)
-    columns = [tuple(base)]
-    previous: list[Fraction] = []  # r_{l−1,k} (zero for l = k)
-    current = base
-    for l in range(k, lmax):
+#: ``r_{l,k}`` for ``l = k, k+1, …`` per order ``k``, extended in place (tuples indexed ``u + l``)
+_SERIES: dict[int, list[tuple[Fraction, ...]]] = {}
+
+
+def _legendre_series_row(l: int, k: int) -> tuple[Fraction, ...]:
+    """``r_{l,k}[u]`` as a tuple indexed ``u + l`` (see the module docstring), from the per-k column."""
+    columns = _SERIES.get(k)
+    if columns is None:
+        # P̄_k^k(cos θ) = (2k−1)!! 2^{−k} i^{−k} (z − 1/z)^k ;  (z − 1/z)^k = Σ_j C(k, j) (−1)^{k−j} z^{2j−k}
+        start = Fraction(_double_factorial_odd(k), 2**k)
+        base = [Fraction(0)] * (2 * k + 1)
+        for j, binomial in enumerate(_binomial_row(k)):
+            base[2 * j] = start * binomial * (-1 if (k - j) % 2 else 1)
+        columns = _SERIES[k] = [tuple(base)]
+    while len(columns) <= l - k:
+        degree = k + len(columns) - 1  # extend from r_degree (and r_{degree−1}) to r_{degree+1}
+        current = columns[-1]
+        previous = columns[-2] if len(columns) > 1 else ()
         # (l−k+1) r_{l+1} = (2l+1) (r_l shifted by ±1)/2 − (l+k) r_{l−1}; arrays are indexed u + degree
-        nxt = [Fraction(0)] * (2 * l + 3)
-        half_factor = Fraction(2 * l + 1, 2 * (l - k + 1))
+        nxt = [Fraction(0)] * (2 * degree + 3)
+        half_factor = Fraction(2 * degree + 1, 2 * (degree - k + 1))
         for index, value in enumerate(current):
             if value:
                 nxt[index] += half_factor * value  # u → u − 1 (index + 1 − 1 in the wider array)
                 nxt[index + 2] += half_factor * value  # u → u + 1
         if previous:
-            back = Fraction(l + k, l - k + 1)
+            back = Fraction(degree + k, degree - k + 1)
             for index, value in enumerate(previous):
                 if value:
                     nxt[index + 2] -= back * value
-        previous, current = current, nxt
         columns.append(tuple(nxt))
-    return tuple(columns)
+    return columns[l - k]
 
 
 def legendre_fourier_series(l: int, k: int) -> dict[int, Fraction]:
     """Rational ``r[u]`` with ``P̄_l^k(cos θ) = i^{−k} Σ_u r[u] e^{iuθ}`` (``P̄`` without the Condon–Shortley phase).
 
-    Only ``u ≡ l (mod 2)``, ``|u| ≤ l`` appear; ``0 ≤ k ≤ l``.
+    Only ``u ≡ l (mod 2)``, ``|u| ≤ l`` appear; ``0 ≤ k ≤ l ≤`` :data:`MAX_DEGREE`.
     """
-    l = as_degree(l, "l")
-    k = as_order(k, l, "k")
-    if k < 0:
-        raise ValueError(f"k must be >= 0 (it is |m|), got {k}")
-    row = _legendre_series_column(k, l)[l - k]
+    l = _degree(l)
+    k = _order_k(k, l)
+    row = _legendre_series_row(l, k)
     return {index - l: value for index, value in enumerate(row) if value}
 
 
@@ -165,10 +197,8 @@ def _normalization(l: int, k: int, normalization: str) -> SqrtRational:
 
 def normalization_constant(l: int, k: int, normalization: str = "integral") -> SqrtRational:
     """``N_{l,k} = √((2l+1)/(4π) · (l−k)!/(l+k)!)`` times the scale of ``normalization`` (exact), ``0 ≤ k ≤ l``."""
-    l = as_degree(l, "l")
-    k = as_order(k, l, "k")
-    if k < 0:
-        raise ValueError(f"k must be >= 0 (it is |m|), got {k}")
+    l = _degree(l)
+    k = _order_k(k, l)
     return _normalization(l, k, resolve(NORMALIZATION, normalization, "normalization"))
 
 
@@ -176,7 +206,7 @@ def _basis_and_normalization(basis: str, normalization: str) -> tuple[str, str]:
     return resolve(BASIS, basis, "basis"), resolve(NORMALIZATION, normalization, "normalization")
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=2048)
 def _sh_to_fourier(l: int, m: int, basis: str, normalization: str) -> tuple[tuple[tuple[int, int], ExactComplex], ...]:
     k = abs(m)
     scale = _normalization(l, k, normalization)
@@ -207,17 +237,30 @@ def sh_to_fourier(
 
     ``basis``: ``"real"`` (Wikipedia form; e3nn's basis has the same coefficients in its own angles, see
     :func:`torus_angles`) or ``"complex"`` (Condon–Shortley). ``normalization``: ``"integral"``, ``"component"`` or
-    ``"norm"``. Every value is exact; zero coefficients are omitted.
+    ``"norm"``. Every value is exact; zero coefficients are omitted. ``l ≤`` :data:`MAX_DEGREE` = 128.
     """
-    l = as_degree(l, "l")
+    l = _degree(l)
     m = as_order(m, l)
     basis, normalization = _basis_and_normalization(basis, normalization)
     return dict(_sh_to_fourier(l, m, basis, normalization))
 
 
-@cache
+#: per order k: ``(lmax, umax, columns)`` — the longest and widest projection column computed so far
+_PROJECTIONS: dict[int, tuple[int, int, tuple[dict[int, Fraction], ...]]] = {}
+
+
 def _projection_column(k: int, lmax: int, umax: int) -> tuple[dict[int, Fraction], ...]:
-    """``ρ_{l,k}[u] = Σ_{u'} r_{l,k}[u'] · 2/(1 − (u+u')²)`` for ``l = k..lmax`` and ``|u| ≤ umax, u ≡ l (mod 2)``."""
+    """``ρ_{l,k}[u]`` for ``l = k..`` (at least ``lmax``) and ``|u| ≤`` (at least) ``umax``, ``u ≡ l (mod 2)``.
+
+    One column per ``k`` is kept: a request within it is served from it, a larger one replaces it (with at least
+    twice the degrees, so that asking for ``l = k, k+1, …`` in turn recomputes only ``O(log L)`` times).
+    """
+    stored = _PROJECTIONS.get(k)
+    if stored is not None and stored[0] >= lmax and stored[1] >= umax:
+        return stored[2]
+    if stored is not None:  # grow geometrically: degrees asked one by one recompute O(log L) times, not O(L)
+        lmax = min(max(lmax, k + 2 * (stored[0] - k) + 1), MAX_DEGREE)
+        umax = max(umax, stored[1])
     width = umax + (lmax - k) + 1  # the recurrence eats one u on each side per degree
     base_series = legendre_fourier_series(k, k)
 
@@ -242,7 +285,9 @@ def _projection_column(k: int, lmax: int, umax: int) -> tuple[dict[int, Fraction
             nxt[u] = value
         previous, current = current, nxt
         columns.append(current)
-    return tuple({u: v for u, v in column.items() if abs(u) <= umax} for column in columns)
+    result = tuple({u: v for u, v in column.items() if abs(u) <= umax} for column in columns)
+    _PROJECTIONS[k] = (lmax, umax, result)
+    return result
 
 
 def projection_integrals(l: int, k: int, umax: int) -> dict[int, Fraction]:
@@ -250,15 +295,13 @@ def projection_integrals(l: int, k: int, umax: int) -> dict[int, Fraction]:
 
     Given for ``u ≡ l (mod 2)`` and ``|u| ≤ umax`` (the frequencies the projection keeps).
     """
-    l = as_degree(l, "l")
-    k = as_order(k, l, "k")
-    if k < 0:
-        raise ValueError(f"k must be >= 0 (it is |m|), got {k}")
-    umax = as_degree(umax, "umax")
-    return dict(_projection_column(k, l, umax)[l - k])
+    l = _degree(l)
+    k = _order_k(k, l)
+    umax = _degree(umax, "umax")
+    return {u: value for u, value in _projection_column(k, l, umax)[l - k].items() if abs(u) <= umax}
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=2048)
 def _fourier_to_sh(l: int, m: int, umax: int, basis: str, normalization: str):
     k = abs(m)
     # conj(Y) carries the inverse of the normalization's scale relative to integral (orthonormal) harmonics
@@ -298,10 +341,11 @@ def fourier_to_sh(
     ``x_{l,m} = ∫ f conj(Y_{l,m}) dΩ`` for the torus function ``f = Σ F[u,v] e^{iuθ} e^{ivφ}`` with ``|u| ≤ umax``,
     provided f extends a band-limited sphere function (any sum or product of harmonics does; see the module
     docstring — only ``u ≡ l (mod 2)`` is kept). ``basis`` and ``normalization`` as in :func:`sh_to_fourier`.
+    ``l, umax ≤`` :data:`MAX_DEGREE` = 128.
     """
-    l = as_degree(l, "l")
+    l = _degree(l)
     m = as_order(m, l)
-    umax = as_degree(umax, "umax")
+    umax = _degree(umax, "umax")
     basis, normalization = _basis_and_normalization(basis, normalization)
     return dict(_fourier_to_sh(l, m, umax, basis, normalization))
 
@@ -313,9 +357,16 @@ def torus_angles(xyz, polar_axis: str = "z") -> tuple[np.ndarray, np.ndarray]:
     θ from +y, φ = atan2(x, z) — e3nn's angles, in which e3nn's real harmonics have the Wikipedia coefficients.
     """
     axis = resolve(POLAR_AXIS, polar_axis, "polar_axis")
-    points = np.asarray(xyz, dtype=np.float64)
+    if isinstance(xyz, (str, bytes)) or xyz is None:
+        raise TypeError(f"xyz must be an array of points, got {type(xyz).__name__}")
+    try:
+        points = np.asarray(xyz, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"xyz must be an array of real numbers: {error}") from None
     if points.shape[-1:] != (3,):
         raise ValueError(f"xyz must have a last dimension of size 3, got shape {points.shape}")
+    if not np.all(np.isfinite(points)):
+        raise ValueError("xyz must be finite (no NaN or infinite coordinates)")
     x, y, z = points[..., 0], points[..., 1], points[..., 2]
     if axis == "y":
         x, y, z = z, x, y  # e3nn_Y(x, y, z) = wiki_Y(z, x, y)

@@ -14,6 +14,9 @@ The real Gaunt coefficients are the same in e3nn's y-polar real basis (the axis 
 tensor is invariant). Both are ``±√(p/q)/√π`` and are returned as :class:`~assay.core.exact.SqrtRational`; they vanish
 exactly unless ``l1+l2+l3`` is even and the triangle holds, and (complex) unless ``m1+m2+m3 = 0`` or (real) unless the
 ``|m_i|`` can be signed to sum to zero. The argument order is sympy's ``gaunt``/``real_gaunt``.
+
+Degrees are limited to :data:`~assay.reference.so3.coupling.MAX_SPIN` = 1000 (the 3j symbols' limit); values
+are cached only for small degrees (``l1 + l2 + l3 ≤ 192``).
 """
 
 from __future__ import annotations
@@ -22,15 +25,20 @@ from fractions import Fraction
 from functools import lru_cache
 
 from assay.core.exact import SqrtRational
-from assay.core.validation import as_degree, as_order
+from assay.core.validation import as_order, as_size_limited_degree
 from assay.reference.so3.basis import complex_to_real_entries
-from assay.reference.so3.coupling import wigner_3j
+from assay.reference.so3.coupling import MAX_SPIN, wigner_3j
 
 __all__ = ["gaunt", "real_gaunt"]
 
+_LIMIT_REASON = "MAX_SPIN of the 3j symbols: their exact Racah sum costs about l³"
+#: values with l1 + l2 + l3 up to this are cached
+_CACHED_UP_TO = 192
+
 
 def _validated(l1: object, l2: object, l3: object, m1: object, m2: object, m3: object) -> tuple[int, ...]:
-    degrees = (as_degree(l1, "l1"), as_degree(l2, "l2"), as_degree(l3, "l3"))
+    degrees = tuple(as_size_limited_degree(value, name, MAX_SPIN, _LIMIT_REASON)
+                    for value, name in ((l1, "l1"), (l2, "l2"), (l3, "l3")))
     orders = tuple(as_order(m, l, f"m{i}", f"l{i}") for i, (m, l) in enumerate(zip((m1, m2, m3), degrees), start=1))
     return degrees + orders
 
@@ -39,7 +47,20 @@ def _triangle_even(l1: int, l2: int, l3: int) -> bool:
     return abs(l1 - l2) <= l3 <= l1 + l2 and (l1 + l2 + l3) % 2 == 0
 
 
-@lru_cache(maxsize=65536)
+def _small(function):
+    """``function`` with its results cached when ``l1 + l2 + l3 ≤ _CACHED_UP_TO``."""
+    cached = lru_cache(maxsize=65536)(function)
+
+    def dispatch(l1: int, l2: int, l3: int, m1: int, m2: int, m3: int) -> SqrtRational:
+        if l1 + l2 + l3 <= _CACHED_UP_TO:
+            return cached(l1, l2, l3, m1, m2, m3)
+        return function(l1, l2, l3, m1, m2, m3)
+
+    dispatch.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
+    return dispatch
+
+
+@_small
 def _gaunt(l1: int, l2: int, l3: int, m1: int, m2: int, m3: int) -> SqrtRational:
     if m1 + m2 + m3 != 0 or not _triangle_even(l1, l2, l3):
         return SqrtRational.zero()
@@ -48,11 +69,14 @@ def _gaunt(l1: int, l2: int, l3: int, m1: int, m2: int, m3: int) -> SqrtRational
 
 
 def gaunt(l1: int, l2: int, l3: int, m1: int, m2: int, m3: int) -> SqrtRational:
-    """``∫ Y_{l1}^{m1} Y_{l2}^{m2} Y_{l3}^{m3} dΩ`` for complex Condon–Shortley harmonics, exact."""
+    """``∫ Y_{l1}^{m1} Y_{l2}^{m2} Y_{l3}^{m3} dΩ`` for complex Condon–Shortley harmonics, exact.
+
+    Degrees ``≤ 1000`` (the limit of the 3j symbols, :data:`~assay.reference.so3.coupling.MAX_SPIN`).
+    """
     return _gaunt(*_validated(l1, l2, l3, m1, m2, m3))
 
 
-@lru_cache(maxsize=65536)
+@_small
 def _real_gaunt(l1: int, l2: int, l3: int, m1: int, m2: int, m3: int) -> SqrtRational:
     if not _triangle_even(l1, l2, l3):
         return SqrtRational.zero()
@@ -83,5 +107,5 @@ def _complex_product(*factors: tuple[SqrtRational, SqrtRational]) -> tuple[SqrtR
 
 
 def real_gaunt(l1: int, l2: int, l3: int, m1: int, m2: int, m3: int) -> SqrtRational:
-    """``∫ Y_{l1,m1} Y_{l2,m2} Y_{l3,m3} dΩ`` for real (Wikipedia-form) harmonics, exact."""
+    """``∫ Y_{l1,m1} Y_{l2,m2} Y_{l3,m3} dΩ`` for real (Wikipedia-form) harmonics, exact; degrees ``≤ 1000``."""
     return _real_gaunt(*_validated(l1, l2, l3, m1, m2, m3))

@@ -35,6 +35,13 @@ point with ``z = 0``, ``Im`` parts of ``m = 0``) are exact zeros.
 
 Outputs are mpmath numbers (``mpc`` for complex, ``mpf`` for real); vectors are numpy object arrays ordered
 ``m = −l..l``. :func:`spherical_harmonics_numpy` is a vectorized float64 version of the same recurrence.
+
+**Limits** (checked before any work): one harmonic costs ``O(l)`` operations at the working precision —
+:func:`spherical_harmonic` takes ``l ≤`` :data:`SINGLE_MAX_DEGREE` = 10,000 (0.4 s at l = 5000, 50 digits); a whole
+degree costs ``O(l²)`` — :func:`spherical_harmonics` and :func:`spherical_harmonics_xyz` take ``l ≤``
+:data:`VECTOR_MAX_DEGREE` = 500 (16 s at l = 400); :func:`spherical_harmonics_numpy` runs ``O(l²)`` vectorized
+steps and takes ``l ≤`` :data:`NUMPY_MAX_DEGREE` = 1000 (2 s for one point). ``dps ≤``
+:data:`~assay.core.validation.MAX_DPS`.
 """
 
 from __future__ import annotations
@@ -47,17 +54,35 @@ import mpmath
 import numpy as np
 
 from assay.core.conventions import resolve
-from assay.core.validation import as_degree, as_order, check_dps
+from assay.core.validation import as_degree, as_order, as_size_limited_degree, check_dps
 from assay.reference.so3._mp import check_real_input, to_mpf, ziv
 from assay.reference.so3.conventions import BASIS, NORMALIZATION, PHASE, POLAR_AXIS
 
 __all__ = [
+    "NUMPY_MAX_DEGREE",
+    "SINGLE_MAX_DEGREE",
+    "VECTOR_MAX_DEGREE",
     "normalization_factor",
     "spherical_harmonic",
     "spherical_harmonics",
     "spherical_harmonics_numpy",
     "spherical_harmonics_xyz",
 ]
+
+
+#: the largest degree of :func:`spherical_harmonic` (one value, O(l) operations)
+SINGLE_MAX_DEGREE = 10_000
+#: the largest degree of :func:`spherical_harmonics` and :func:`spherical_harmonics_xyz` (2l+1 values, O(l²))
+VECTOR_MAX_DEGREE = 500
+#: the largest degree of :func:`spherical_harmonics_numpy` (O(l²) vectorized steps)
+NUMPY_MAX_DEGREE = 1000
+
+
+_VECTOR_REASON = "a whole degree costs O(l²) operations at the working precision"
+
+
+def _degree(l: object, limit: int, reason: str) -> int:
+    return as_size_limited_degree(l, "l", limit, reason)
 
 
 def _conventions(basis: str, normalization: str, phase: str, polar_axis: str) -> tuple[str, str, str, str]:
@@ -89,6 +114,7 @@ def normalization_factor(l: int, normalization: str) -> Any:
     """The factor taking the orthonormal (``integral``) harmonics of degree ``l`` to ``normalization``: 1,
     √(4π) (``component``) or √(4π/(2l+1)) (``norm``), as an mpmath number at the working precision. The one home
     of this formula (float callers take ``float(...)``)."""
+    l = as_degree(l, "l")
     normalization = resolve(NORMALIZATION, normalization, "normalization")
     if normalization == "component":
         return mpmath.sqrt(4 * mpmath.pi)
@@ -186,8 +212,9 @@ def spherical_harmonic(
 
     ``θ`` is the polar angle from the polar axis, ``φ`` the azimuth; any real θ is accepted (the formula is the
     analytic one in ``cos θ`` and ``sin θ e^{iφ}``). See the module docstring for the formula and conventions.
+    ``l ≤`` :data:`SINGLE_MAX_DEGREE` = 10,000 (``O(l)`` operations), ``dps ≤ 10000``.
     """
-    l = as_degree(l, "l")
+    l = _degree(l, SINGLE_MAX_DEGREE, "one harmonic costs O(l) operations at the working precision")
     m = as_order(m, l, "m", "l")
     basis, normalization, phase, polar_axis = _conventions(basis, normalization, phase, polar_axis)
     dps = check_dps(dps)
@@ -212,8 +239,11 @@ def spherical_harmonics(
     polar_axis: str = "z",
     dps: int = 50,
 ) -> np.ndarray:
-    """All ``2l+1`` harmonics of degree ``l`` at ``(θ, φ)``, an object array ordered ``m = −l..l``."""
-    l = as_degree(l, "l")
+    """All ``2l+1`` harmonics of degree ``l`` at ``(θ, φ)``, an object array ordered ``m = −l..l``.
+
+    ``l ≤`` :data:`VECTOR_MAX_DEGREE` = 500 (``O(l²)`` operations at the working precision), ``dps ≤ 10000``.
+    """
+    l = _degree(l, VECTOR_MAX_DEGREE, _VECTOR_REASON)
     basis, normalization, phase, polar_axis = _conventions(basis, normalization, phase, polar_axis)
     dps = check_dps(dps)
     check_real_input(theta, "theta")
@@ -239,9 +269,10 @@ def spherical_harmonics_xyz(
     """All ``2l+1`` harmonics of degree ``l`` in the direction of the point ``xyz`` (any non-zero length).
 
     ``cos θ = z/r`` and ``sin θ e^{iφ} = (x + iy)/r`` (after ``(x, y, z) → (z, x, y)`` for ``polar_axis="y"``), so
-    poles and near-poles need no angle. The origin is refused with a ``ValueError``.
+    poles and near-poles need no angle. The origin is refused with a ``ValueError``. ``l ≤``
+    :data:`VECTOR_MAX_DEGREE` = 500, ``dps ≤ 10000``.
     """
-    l = as_degree(l, "l")
+    l = _degree(l, VECTOR_MAX_DEGREE, _VECTOR_REASON)
     basis, normalization, phase, polar_axis = _conventions(basis, normalization, phase, polar_axis)
     dps = check_dps(dps)
     point = _check_point(xyz)
@@ -265,11 +296,17 @@ def spherical_harmonics_numpy(
     """Vectorized float64 harmonics of degree ``l`` at points ``xyz`` of shape ``(..., 3)``: shape ``(..., 2l+1)``.
 
     The same recurrence as the mpmath reference, in float64 (real basis → float64, complex → complex128); meant
-    for property checks and quick comparisons, not as ground truth. Points at the origin are refused.
+    for property checks and quick comparisons, not as ground truth. Points at the origin and non-finite points are
+    refused. ``l ≤`` :data:`NUMPY_MAX_DEGREE` = 1000 (``O(l²)`` vectorized steps).
     """
-    l = as_degree(l, "l")
+    l = _degree(l, NUMPY_MAX_DEGREE, "O(l²) vectorized recurrence steps")
     basis, normalization, phase, polar_axis = _conventions(basis, normalization, phase, polar_axis)
-    points = np.asarray(xyz, dtype=np.float64)
+    if isinstance(xyz, (str, bytes)) or xyz is None:
+        raise TypeError(f"xyz must be an array of points, got {type(xyz).__name__}")
+    try:
+        points = np.asarray(xyz, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"xyz must be an array of real numbers: {error}") from None
     if points.shape[-1:] != (3,):
         raise ValueError(f"xyz must have shape (..., 3), got {points.shape}")
     if not np.all(np.isfinite(points)):

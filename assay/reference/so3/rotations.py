@@ -18,7 +18,8 @@ Conventions (all rotations are *active*: ``R`` turns the vector ``r`` into ``R r
 Matrices are returned as 3×3 numpy object arrays of ``mpmath.mpf`` (``.astype(float)`` gives float64), and inputs
 may be floats, mpmath numbers or sympy expressions. Validation names the argument: a matrix must be finite, real
 3×3 and orthogonal to ``atol`` (``‖RᵀR − I‖_max ≤ atol``); det −1 is refused unless ``allow_improper=True``; a
-quaternion must have ``|‖q‖ − 1| ≤ atol`` unless ``normalize=True``.
+quaternion must have ``|‖q‖ − 1| ≤ atol`` unless ``normalize=True``. Every ``atol`` must be a finite number ``>= 0``
+(NaN would switch the check off); the flags ``normalize`` and ``allow_improper`` must be bools.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ import mpmath
 import numpy as np
 
 from assay.core.conventions import resolve
-from assay.core.validation import check_dps
+from assay.core.validation import as_tolerance, check_dps
 from assay.reference.so3._mp import to_mpf
 from assay.reference.so3.conventions import EULER
 
@@ -39,6 +40,7 @@ __all__ = [
     "check_rotation_matrix",
     "check_unit_quaternion",
     "euler_from_matrix",
+    "matrix_entries",
     "matrix_from_euler",
     "matrix_from_quaternion",
     "quaternion_from_euler",
@@ -96,9 +98,10 @@ def rotation_z(angle: Any, dps: int = 50) -> np.ndarray:
 
 # -- quaternions ----------------------------------------------------------------------------------------------
 def quaternion_multiply(q1: Any, q2: Any) -> tuple[mpmath.mpf, mpmath.mpf, mpmath.mpf, mpmath.mpf]:
-    """The Hamilton product ``q1 q2`` (scalar first), so that ``R(q1 q2) = R(q1) R(q2)``."""
-    w1, x1, y1, z1 = q1
-    w2, x2, y2, z2 = q2
+    """The Hamilton product ``q1 q2`` (scalar first), so that ``R(q1 q2) = R(q1) R(q2)``, at the working
+    precision. Each quaternion is four finite real numbers."""
+    w1, x1, y1, z1 = (to_mpf(v, f"q1[{i}]") for i, v in enumerate(_flat(q1, "q1", 4)))
+    w2, x2, y2, z2 = (to_mpf(v, f"q2[{i}]") for i, v in enumerate(_flat(q2, "q2", 4)))
     return (
         w1 * w2 - x1 * x2 - y1 * y2 - z1 * z2,
         w1 * x2 + x1 * w2 + y1 * z2 - z1 * y2,
@@ -158,6 +161,8 @@ def check_unit_quaternion(
     from 1 by more than ``atol``. The result is always exactly renormalized at the working precision, so it is the
     rotation ``q/‖q‖``.
     """
+    _check_flag(normalize, "normalize")
+    atol = as_tolerance(atol, "atol")
     entries = _flat(q, name, 4)
     values = tuple(to_mpf(entry, f"{name}[{i}]") for i, entry in enumerate(entries))
     norm = mpmath.sqrt(mpmath.fsum(v * v for v in values))
@@ -172,7 +177,10 @@ def check_unit_quaternion(
 
 
 def matrix_from_quaternion(q: Any, normalize: bool = False, dps: int = 50, atol: float = DEFAULT_QUATERNION_ATOL):
-    """The rotation matrix ``R(q)`` of the (unit) quaternion ``q = (w, x, y, z)``, ``R(q) r = q r q*``."""
+    """The rotation matrix ``R(q)`` of the (unit) quaternion ``q = (w, x, y, z)``, ``R(q) r = q r q*``.
+
+    ``q`` must have ``|‖q‖ − 1| ≤ atol`` (a finite ``atol >= 0``) unless ``normalize=True``.
+    """
     with mpmath.workdps(check_dps(dps) + 10):
         unit = check_unit_quaternion(q, "q", normalize=normalize, atol=atol)
         matrix = _matrix_from_unit_quaternion(unit)
@@ -184,7 +192,12 @@ def rotation_matrix_from_quaternion(q: Any) -> np.ndarray:
     """float64 rotation matrices of unit quaternions ``q = (w, x, y, z)`` (shape ``(..., 4)`` → ``(..., 3, 3)``),
     ``R(q) r = q r q*``. The one float formula of assay (the mpmath one is :func:`matrix_from_quaternion`); the
     quaternions must already be unit (``|‖q‖ − 1| ≤ 1e-12``)."""
-    q = np.asarray(q, dtype=np.float64)
+    if isinstance(q, (str, bytes)) or q is None:
+        raise TypeError(f"q must be an array of quaternions, got {type(q).__name__}")
+    try:
+        q = np.asarray(q, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"q must be an array of real numbers: {error}") from None
     if q.shape[-1:] != (4,):
         raise ValueError(f"q must have shape (..., 4), got {q.shape}")
     if not np.all(np.isfinite(q)) or np.any(np.abs(np.linalg.norm(q, axis=-1) - 1) > 1e-12):
@@ -196,6 +209,11 @@ def rotation_matrix_from_quaternion(q: Any) -> np.ndarray:
         [2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)],
     ]
     return np.moveaxis(np.array(rows, dtype=np.float64), (0, 1), (-2, -1))
+
+
+def _check_flag(value: Any, name: str) -> None:
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be a bool, got {type(value).__name__}")
 
 
 def _flat(value: Any, name: str, size: int) -> list[Any]:
@@ -215,17 +233,11 @@ def check_rotation_matrix(
 ) -> tuple[np.ndarray, int]:
     """``(R as a 3×3 object array of mpf, det sign)``; refuses non-finite, non-orthogonal and (unless allowed) det −1.
 
-    Orthogonality is ``max |RᵀR − I| ≤ atol``. Runs at the caller's working precision.
+    Orthogonality is ``max |RᵀR − I| ≤ atol`` (a finite ``atol >= 0``). Runs at the caller's working precision.
     """
-    if hasattr(R, "detach"):  # a torch tensor: take its values without importing torch
-        R = R.detach().cpu().numpy()
-    array = np.asarray(R, dtype=object)
-    if array.shape != (3, 3):
-        raise ValueError(f"{name} must be a 3×3 matrix, got shape {array.shape}")
-    matrix = np.empty((3, 3), dtype=object)
-    for i in range(3):
-        for j in range(3):
-            matrix[i, j] = to_mpf(array[i, j], f"{name}[{i}, {j}]")
+    _check_flag(allow_improper, "allow_improper")
+    atol = as_tolerance(atol, "atol")
+    matrix = matrix_entries(R, name)
     gram_error = max(
         abs(mpmath.fsum(matrix[k, i] * matrix[k, j] for k in range(3)) - (1 if i == j else 0))
         for i in range(3)
@@ -243,6 +255,23 @@ def check_rotation_matrix(
             "pass allow_improper=True to accept it"
         )
     return matrix, sign
+
+
+def matrix_entries(R: Any, name: str = "R") -> np.ndarray:
+    """``R`` (array-like or torch tensor, 3×3, finite real entries) as a 3×3 object array of mpf at the working
+    precision — no orthogonality check (see :func:`check_rotation_matrix`)."""
+    if hasattr(R, "detach"):  # a torch tensor: take its values without importing torch
+        R = R.detach().cpu().numpy()
+    if isinstance(R, (str, bytes)):
+        raise TypeError(f"{name} must be a 3×3 matrix of numbers, got {type(R).__name__}")
+    array = np.asarray(R, dtype=object)
+    if array.shape != (3, 3):
+        raise ValueError(f"{name} must be a 3×3 matrix, got shape {array.shape}")
+    matrix = np.empty((3, 3), dtype=object)
+    for i in range(3):
+        for j in range(3):
+            matrix[i, j] = to_mpf(array[i, j], f"{name}[{i}, {j}]")
+    return matrix
 
 
 def _quaternion_from_rotation(matrix: np.ndarray) -> tuple[mpmath.mpf, ...]:
@@ -269,7 +298,8 @@ def _quaternion_from_rotation(matrix: np.ndarray) -> tuple[mpmath.mpf, ...]:
 
 
 def quaternion_from_matrix(R: Any, dps: int = 50, atol: float = DEFAULT_MATRIX_ATOL) -> tuple:
-    """The unit quaternion (``w ≥ 0``) of the rotation matrix ``R`` (validated; det −1 refused).
+    """The unit quaternion (``w ≥ 0``) of the rotation matrix ``R`` (validated to a finite ``atol >= 0``; det −1
+    refused).
 
     For an ``R`` that is orthogonal only to ``atol`` the quaternion is computed by Shepperd's method and
     renormalized, i.e. it is a rotation within O(atol) of ``R``.

@@ -26,10 +26,14 @@ from functools import lru_cache
 
 import numpy as np
 
-from assay.core.validation import as_degree, as_order
+from assay.core.validation import as_degree, as_order, as_size_limited_degree
 from assay.reference.so3._fast3j import coupling_values
 
-__all__ = ["CouplingTable", "clebsch_gordan_table", "wigner_3j_table"]
+__all__ = ["MAX_TABLE_DEGREE", "CouplingTable", "clebsch_gordan_table", "wigner_3j_table"]
+
+#: The largest ``lmax`` a table is built for: L = 32 holds about 19 million entries (≈ 0.4 GB with the keys), and
+#: symbols with l1 + l2 + l3 > 62 leave the 64-bit integer path (seconds per thousand entries).
+MAX_TABLE_DEGREE = 32
 
 
 @dataclass(frozen=True)
@@ -74,11 +78,19 @@ class CouplingTable:
         return 0.0 if position is None else float(self.values[position])
 
     def block(self, l1: int, l2: int, l3: int) -> np.ndarray:
-        """The dense array ``T[m1 + l1, m2 + l2, m3 + l3]`` for one triple (zeros outside the selection rules)."""
-        dense = np.zeros((2 * l1 + 1, 2 * l2 + 1, 2 * l3 + 1))
+        """The dense array ``T[m1 + l1, m2 + l2, m3 + l3]`` for one triple the table holds (zeros where the ``m``
+        selection rule vanishes an entry). Degrees above ``lmax`` and triples outside the triangle
+        ``|l1 − l2| ≤ l3 ≤ l1 + l2`` are refused: the table holds no block for them."""
+        degrees = [as_degree(v, n) for v, n in ((l1, "l1"), (l2, "l2"), (l3, "l3"))]
+        for value, name in zip(degrees, ("l1", "l2", "l3")):
+            if value > self.lmax:
+                raise ValueError(f"{name} must be <= lmax = {self.lmax} of this table, got {value}")
+        l1, l2, l3 = degrees
         start = self._start(l1, l2, l3)
         if start is None:
-            return dense
+            raise ValueError(f"(l1, l2, l3) = ({l1}, {l2}, {l3}) violates the triangle rule "
+                             "|l1 − l2| <= l3 <= l1 + l2: all its symbols are zero and the table holds no block for it")
+        dense = np.zeros((2 * l1 + 1, 2 * l2 + 1, 2 * l3 + 1))
         stop = start + _block_size(l1, l2, l3)
         keys = self.keys[start:stop]
         dense[keys[:, 3] + l1, keys[:, 4] + l2, keys[:, 5] + l3] = self.values[start:stop]
@@ -109,9 +121,9 @@ def _build(lmax: int, kind: str) -> CouplingTable:
 
 def wigner_3j_table(lmax: int) -> CouplingTable:
     """Every 3j symbol ``(l1 l2 l3; m1 m2 m3)`` with integer ``l1, l2, l3 ≤ lmax``, correctly rounded float64."""
-    return _build(as_degree(lmax, "lmax"), "3j")
+    return _build(as_size_limited_degree(lmax, "lmax", MAX_TABLE_DEGREE, "a table's size grows like lmax⁶"), "3j")
 
 
 def clebsch_gordan_table(lmax: int) -> CouplingTable:
     """Every CG coefficient ``⟨l1 m1; l2 m2 | l3 m3⟩`` with integer degrees ≤ ``lmax``, correctly rounded float64."""
-    return _build(as_degree(lmax, "lmax"), "cg")
+    return _build(as_size_limited_degree(lmax, "lmax", MAX_TABLE_DEGREE, "a table's size grows like lmax⁶"), "cg")

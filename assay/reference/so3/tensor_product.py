@@ -13,6 +13,10 @@ Vectors are single-channel, indexed ``l² + l + m`` (m = −l..l inside each deg
 the sum is evaluated with mpmath until two working precisions agree to ``dps`` significant digits per output
 (:func:`assay.reference.so3._mp.ziv`), so every output is correct to ``dps`` digits; outputs that a selection rule
 makes zero are exact zeros.
+
+**Limit.** ``L1, L2 ≤`` :data:`MAX_DEGREE` = 8 (so ``Lout ≤ 16``): the exact coefficients number Θ(L⁵) and each
+is a sum of exact 3j products (about 150 s to build all of them at ``L1 = L2 = 8``, once; 6 s at 4). The
+coefficients of the 8 most recent degree triples are cached. ``dps ≤`` :data:`~assay.core.validation.MAX_DPS`.
 """
 
 from __future__ import annotations
@@ -25,12 +29,25 @@ import mpmath
 import numpy as np
 
 from assay.core.exact import SqrtRational
-from assay.core.validation import as_degree, check_dps
+from assay.core.validation import as_size_limited_degree, check_dps
 from assay.reference.so3._mp import check_real_input, to_mpf, ziv
 from assay.reference.so3.basis import harmonic_index
 from assay.reference.so3.gaunt import real_gaunt
 
-__all__ = ["gaunt_coupling_entries", "gaunt_tensor_product"]
+__all__ = ["MAX_DEGREE", "gaunt_coupling_entries", "gaunt_tensor_product"]
+
+#: the largest input degree (module docstring)
+MAX_DEGREE = 8
+_REASON = "the reference sums Θ(L⁵) exact Gaunt coefficients, built once in minutes at the limit"
+
+
+def _degrees(lmax1: object, lmax2: object, lmax_out: object) -> tuple[int, int, int]:
+    lmax1 = as_size_limited_degree(lmax1, "lmax1", MAX_DEGREE, _REASON)
+    lmax2 = as_size_limited_degree(lmax2, "lmax2", MAX_DEGREE, _REASON)
+    lmax_out = lmax1 + lmax2 if lmax_out is None else as_size_limited_degree(lmax_out, "lmax_out", 2 * MAX_DEGREE)
+    if lmax_out > lmax1 + lmax2:
+        raise ValueError(f"lmax_out must be <= lmax1 + lmax2 = {lmax1 + lmax2}, got {lmax_out}")
+    return lmax1, lmax2, lmax_out
 
 
 @lru_cache(maxsize=4096)
@@ -49,10 +66,14 @@ def _triple_entries(l1: int, l2: int, l3: int) -> tuple[tuple[int, int, int, Sqr
     return tuple(entries)
 
 
-@lru_cache(maxsize=64)
 def gaunt_coupling_entries(lmax1: int, lmax2: int, lmax_out: int) -> tuple[tuple[int, int, int, SqrtRational], ...]:
-    """Every non-zero real Gaunt coefficient as ``(index1, index2, index_out, G)`` (indices ``l² + l + m``), exact."""
-    lmax1, lmax2, lmax_out = as_degree(lmax1, "lmax1"), as_degree(lmax2, "lmax2"), as_degree(lmax_out, "lmax_out")
+    """Every non-zero real Gaunt coefficient as ``(index1, index2, index_out, G)`` (indices ``l² + l + m``), exact;
+    ``L1, L2 ≤`` :data:`MAX_DEGREE`, ``Lout ≤ L1 + L2``."""
+    return _coupling_entries(*_degrees(lmax1, lmax2, lmax_out))
+
+
+@lru_cache(maxsize=8)
+def _coupling_entries(lmax1: int, lmax2: int, lmax_out: int) -> tuple[tuple[int, int, int, SqrtRational], ...]:
     entries = []
     for l1 in range(lmax1 + 1):
         for l2 in range(lmax2 + 1):
@@ -62,15 +83,17 @@ def gaunt_coupling_entries(lmax1: int, lmax2: int, lmax_out: int) -> tuple[tuple
     return tuple(entries)
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=8)
 def _entry_values(lmax1: int, lmax2: int, lmax_out: int, working: int) -> tuple[Any, ...]:
     """The coefficients of :func:`gaunt_coupling_entries` as ``mpmath.mpf`` with ``working`` digits."""
-    return tuple(value.to_mpmath(working) for *_, value in gaunt_coupling_entries(lmax1, lmax2, lmax_out))
+    return tuple(value.to_mpmath(working) for *_, value in _coupling_entries(lmax1, lmax2, lmax_out))
 
 
 def _weights(weights: Sequence[Any] | None, lmax: int, name: str) -> list[Any] | None:
     if weights is None:
         return None
+    if isinstance(weights, (str, bytes)):
+        raise TypeError(f"{name} must be a sequence of numbers, got {type(weights).__name__}")
     values = list(np.asarray(weights, dtype=object).ravel())
     if len(values) != lmax + 1:
         raise ValueError(f"{name} must have lmax + 1 = {lmax + 1} per-degree entries, got {len(values)}")
@@ -80,6 +103,10 @@ def _weights(weights: Sequence[Any] | None, lmax: int, name: str) -> list[Any] |
 
 
 def _vector(values: Sequence[Any], lmax: int, name: str) -> list[Any]:
+    if isinstance(values, (str, bytes)) or values is None:
+        raise TypeError(f"{name} must be a sequence of numbers, got {type(values).__name__}")
+    if hasattr(values, "detach"):  # a torch tensor
+        values = values.detach().cpu().numpy()
     flat = list(np.asarray(values, dtype=object).ravel())
     if len(flat) != (lmax + 1) ** 2:
         raise ValueError(f"{name} must have (lmax+1)² = {(lmax + 1) ** 2} entries for lmax = {lmax}, got {len(flat)}")
@@ -104,17 +131,15 @@ def gaunt_tensor_product(
 
     ``x`` and ``y`` hold ``(L+1)²`` real numbers (float, int, Fraction, mpmath, sympy) in the order ``l² + l + m``.
     Returns a list of ``mpmath.mpf`` with ``dps`` significant digits, or — with ``dps=None`` — a float64 numpy
-    array computed at 25 digits (so each entry is the double nearest a 25-digit value).
+    array computed at 25 digits (so each entry is the double nearest a 25-digit value). ``L1, L2 ≤``
+    :data:`MAX_DEGREE` = 8 (Θ(L⁵) exact coefficients; minutes to build at the limit), ``dps ≤ 10000``.
     """
-    lmax1, lmax2 = as_degree(lmax1, "lmax1"), as_degree(lmax2, "lmax2")
-    lmax_out = lmax1 + lmax2 if lmax_out is None else as_degree(lmax_out, "lmax_out")
-    if lmax_out > lmax1 + lmax2:
-        raise ValueError(f"lmax_out must be <= lmax1 + lmax2 = {lmax1 + lmax2}, got {lmax_out}")
+    lmax1, lmax2, lmax_out = _degrees(lmax1, lmax2, lmax_out)
     digits = 25 if dps is None else check_dps(dps)
     x_values, y_values = _vector(x, lmax1, "x"), _vector(y, lmax2, "y")
     w1, w2 = _weights(weights1, lmax1, "weights1"), _weights(weights2, lmax2, "weights2")
     w3 = _weights(weights_out, lmax_out, "weights_out")
-    entries = gaunt_coupling_entries(lmax1, lmax2, lmax_out)
+    entries = _coupling_entries(lmax1, lmax2, lmax_out)
     degree1 = [int(np.sqrt(i)) for i in range(len(x_values))]
     degree2 = [int(np.sqrt(i)) for i in range(len(y_values))]
     size_out = (lmax_out + 1) ** 2

@@ -35,6 +35,12 @@ where ``U`` is the complex → real change of basis (``Y_real = U Y_complex``, :
 **Improper rotations** (``wigner_D_from_matrix(..., allow_improper=True)``): ``D(R) = (−1)^l D(−R)``, the
 representation on ``Y_l`` (``Y_l(−r) = (−1)^l Y_l(r)``).
 
+**Limits.** A matrix has ``(2j+1)²`` entries of up to ``2j+1`` terms each, so its cost grows like ``j³`` (measured
+0.6 s at j = 20, 2.8 s at j = 40, at 30 digits): the matrix functions take ``j ≤`` :data:`MATRIX_MAX_SPIN` = 100;
+a single entry (:func:`wigner_small_d`) costs ``O(j)`` and takes ``j ≤`` :data:`ENTRY_MAX_SPIN` = 1000 (3.6 s);
+the exact ``d^j(π/2)`` (Fractions with ``O(j log j)``-bit integers, ``O(j³)`` of them) takes ``j ≤``
+:data:`HALF_PI_MAX_SPIN` = 64 (about 6 s). Precision: ``dps ≤`` :data:`~assay.core.validation.MAX_DPS`.
+
 Matrices are numpy object arrays of mpmath numbers (``mpc`` complex, ``mpf`` real), rows ``m'`` and columns ``m``
 ordered ``−j..j`` ascending. Each is computed by the Ziv loop of ``assay.reference.so3._mp`` so that every real
 component has ``dps`` correct significant digits; an entry that is zero by a selection rule (``β = 0``, a
@@ -64,10 +70,14 @@ from assay.reference.so3.rotations import (
     _quaternion_from_rotation,
     check_rotation_matrix,
     check_unit_quaternion,
+    matrix_entries,
     quaternion_multiply,
 )
 
 __all__ = [
+    "ENTRY_MAX_SPIN",
+    "HALF_PI_MAX_SPIN",
+    "MATRIX_MAX_SPIN",
     "wigner_D",
     "wigner_D_from_matrix",
     "wigner_D_from_quaternion",
@@ -77,11 +87,24 @@ __all__ = [
 ]
 
 
+#: the largest j of the matrix functions (``wigner_D*``, ``wigner_small_d_matrix``): cost ∝ j³
+MATRIX_MAX_SPIN = 100
+#: the largest j of :func:`wigner_small_d` (one entry): cost ∝ j
+ENTRY_MAX_SPIN = 1000
+#: the largest j of :func:`wigner_small_d_half_pi_exact` (exact Fractions): cost ∝ j³ big-integer operations
+HALF_PI_MAX_SPIN = 64
+
+
 # -- argument checks ------------------------------------------------------------------------------------------
-def _twice_j(j: Any, name: str = "j") -> int:
+_MATRIX_REASON = "a Wigner matrix has (2j+1)² entries of up to 2j+1 terms: its cost grows like j³"
+
+
+def _twice_j(j: Any, name: str = "j", limit: int = MATRIX_MAX_SPIN, reason: str = _MATRIX_REASON) -> int:
     twice = as_twice_half_integer(j, name)
     if twice < 0:
         raise ValueError(f"{name} must be non-negative, got {j!r}")
+    if twice > 2 * limit:
+        raise ValueError(f"{name} must be <= {limit} ({reason}), got {j!r}")
     return twice
 
 
@@ -103,8 +126,15 @@ def _integer_l_for_real(twice: int, basis: str) -> None:
 
 
 # -- the Wigner sum ---------------------------------------------------------------------------------------------
-@lru_cache(maxsize=256)
 def _terms(twice_j: int, twice_mp: int, twice_m: int) -> tuple[int, tuple[tuple[int, int, int, int, int, int], ...]]:
+    """:func:`_wigner_terms`, cached up to the matrix limit (an entry there is at most ~150 KB; the single-entry
+    degrees above it would make one cache slot megabytes)."""
+    if twice_j <= 2 * MATRIX_MAX_SPIN:
+        return _cached_terms(twice_j, twice_mp, twice_m)
+    return _wigner_terms(twice_j, twice_mp, twice_m)
+
+
+def _wigner_terms(twice_j: int, twice_mp: int, twice_m: int) -> tuple[int, tuple[tuple[int, ...], ...]]:
     """``(F, ((sign, denominator, p_a, p_abar, p_b, p_bbar), ...))``: the sum is ``√F · Σ sign/den · a^p … b̄^p``."""
     jpm, jmm = (twice_j + twice_m) // 2, (twice_j - twice_m) // 2
     jpmp, jmmp = (twice_j + twice_mp) // 2, (twice_j - twice_mp) // 2
@@ -117,6 +147,9 @@ def _terms(twice_j: int, twice_mp: int, twice_m: int) -> tuple[int, tuple[tuple[
         denominator = f(jpm - k) * f(k) * f(jmmp - k) * f(k - shift)
         terms.append((sign, denominator, jpm - k, jmmp - k, k - shift, k))
     return square, tuple(terms)
+
+
+_cached_terms = lru_cache(maxsize=256)(_wigner_terms)
 
 
 def _powers(value: Any, count: int) -> list[Any]:
@@ -188,8 +221,11 @@ def _square(values: list[Any], size: int) -> np.ndarray:
 
 
 def wigner_small_d(j: Any, mp: Any, m: Any, beta: Any, dps: int = 50) -> mpmath.mpf:
-    """``d^j_{m'm}(β) = ⟨j m'| e^{−iβJ_y} |j m⟩`` (``mp`` is m'), integer or half-integer ``j``, to ``dps`` digits."""
-    twice_j = _twice_j(j)
+    """``d^j_{m'm}(β) = ⟨j m'| e^{−iβJ_y} |j m⟩`` (``mp`` is m'), integer or half-integer ``j``, to ``dps`` digits.
+
+    ``j ≤`` :data:`ENTRY_MAX_SPIN` = 1000 (one entry sums up to ``2j+1`` terms), ``dps ≤ 10000``.
+    """
+    twice_j = _twice_j(j, "j", ENTRY_MAX_SPIN, "one entry sums up to 2j+1 terms at up to 3·dps + 100 + 2j digits")
     twice_mp = _twice_m(mp, twice_j, "mp")
     twice_m = _twice_m(m, twice_j, "m")
     dps = check_dps(dps)
@@ -198,7 +234,10 @@ def wigner_small_d(j: Any, mp: Any, m: Any, beta: Any, dps: int = 50) -> mpmath.
 
 
 def wigner_small_d_matrix(j: Any, beta: Any, dps: int = 50) -> np.ndarray:
-    """The (2j+1)×(2j+1) matrix ``d^j(β)`` (object array of mpf), rows m' and columns m ordered −j..j."""
+    """The (2j+1)×(2j+1) matrix ``d^j(β)`` (object array of mpf), rows m' and columns m ordered −j..j.
+
+    ``j ≤`` :data:`MATRIX_MAX_SPIN` = 100 (cost ∝ j³), ``dps ≤ 10000``.
+    """
     twice_j = _twice_j(j)
     dps = check_dps(dps)
     check_real_input(beta, "beta")
@@ -206,7 +245,7 @@ def wigner_small_d_matrix(j: Any, beta: Any, dps: int = 50) -> np.ndarray:
     return _square(ziv(lambda _: _small_d_rows(twice_j, beta, pairs), dps, _max_dps(dps, twice_j)), twice_j + 1)
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=16)
 def _half_pi_exact(twice_j: int) -> tuple[SqrtRational, ...]:
     out = []
     for tmp in _twice_range(twice_j):
@@ -224,9 +263,10 @@ def wigner_small_d_half_pi_exact(l: Any) -> np.ndarray:
 
     At β = π/2 every term of Wigner's sum carries ``2^{−j}``, so ``d^j_{m'm}(π/2) = 2^{−j} √F · Σ_k ±1/den_k`` is
     ``±√(rational)``. Half-integer ``l`` is accepted. Entries that vanish (e.g. ``Δ^l_{m0}`` for ``l+m`` odd) are
-    exact zeros.
+    exact zeros. ``l ≤`` :data:`HALF_PI_MAX_SPIN` = 64 (exact Fractions, about 6 s at the limit).
     """
-    twice_j = _twice_j(l, "l")
+    twice_j = _twice_j(l, "l", HALF_PI_MAX_SPIN,
+                       "the exact d(π/2) holds (2l+1)² Fractions of O(l log l)-bit integers")
     return _square(list(_half_pi_exact(twice_j)), twice_j + 1)
 
 
@@ -319,6 +359,7 @@ def wigner_D(
     e^{−imγ}``. ``euler="e3nn_yxy"``: ``R = R_y(α) R_x(β) R_y(γ)``. ``basis="complex"`` (any integer or half-integer
     ``l``; the SU(2) lift ``q(α) q(β) q(γ)``) or ``"real"`` (integer ``l``; ``Y(R r) = D(R) Y(r)``);
     ``polar_axis="y"`` gives ``D_z(P R Pᵀ)``, e3nn's basis. See the module docstring for how D acts on ``Y``.
+    ``l ≤`` :data:`MATRIX_MAX_SPIN` = 100 (cost ∝ l³), ``dps ≤ 10000``.
     """
     twice_j = _twice_j(l, "l")
     basis, polar_axis = _resolve(basis, polar_axis)
@@ -347,7 +388,8 @@ def wigner_D_from_quaternion(
 ) -> np.ndarray:
     """Wigner D of the unit quaternion ``q = (w, x, y, z)`` (scalar first; half-integer ``l`` allowed, complex basis).
 
-    ``q`` must have ``|‖q‖ − 1| ≤ atol`` unless ``normalize=True``; either way ``q/‖q‖`` is used.
+    ``q`` must have ``|‖q‖ − 1| ≤ atol`` (a finite ``atol >= 0``) unless ``normalize=True``; either way ``q/‖q‖``
+    is used. ``l ≤`` :data:`MATRIX_MAX_SPIN` = 100, ``dps ≤ 10000``.
     """
     twice_j = _twice_j(l, "l")
     basis, polar_axis = _resolve(basis, polar_axis)
@@ -375,8 +417,9 @@ def wigner_D_from_matrix(
 ) -> np.ndarray:
     """Wigner D of the rotation matrix ``R`` (integer ``l``): ``Y(R r) = D(R) Y(r)`` in the real basis.
 
-    ``R`` must be orthogonal to ``atol``; det −1 is refused unless ``allow_improper=True``, in which case
-    ``D(R) = (−1)^l D(−R)``. Half-integer ``l`` is refused: a matrix fixes the SU(2) element only up to sign.
+    ``R`` must be orthogonal to ``atol`` (a finite ``atol >= 0``); det −1 is refused unless ``allow_improper=True``,
+    in which case ``D(R) = (−1)^l D(−R)``. Half-integer ``l`` is refused: a matrix fixes the SU(2) element only up
+    to sign. ``l ≤`` :data:`MATRIX_MAX_SPIN` = 100, ``dps ≤ 10000``.
     """
     twice_j = _twice_j(l, "l")
     if twice_j % 2:
@@ -390,7 +433,7 @@ def wigner_D_from_matrix(
         _, det_sign = check_rotation_matrix(R, "R", allow_improper=allow_improper, atol=atol)
 
     def compute(_: int) -> list[Any]:
-        matrix, _sign = check_rotation_matrix(R, "R", allow_improper=True, atol=math.inf)
+        matrix = matrix_entries(R, "R")  # checked above; here only converted at the working precision
         if det_sign < 0:
             matrix = -matrix
         q = _quaternion_from_rotation(matrix)
