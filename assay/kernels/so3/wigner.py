@@ -390,11 +390,13 @@ def _angle_tensors(values: tuple, names: tuple[str, ...]) -> list[torch.Tensor]:
         dtype, device = torch.get_default_dtype(), torch.device("cpu")
     out = []
     for value, name in zip(values, names):
-        if isinstance(value, torch.Tensor):
-            out.append(value)
-            continue
-        if isinstance(value, np.ndarray) and value.dtype.kind in "fiu":
-            out.append(torch.as_tensor(value, dtype=dtype, device=device))
+        if isinstance(value, torch.Tensor) or (isinstance(value, np.ndarray) and value.dtype.kind in "fiu"):
+            angle = value if isinstance(value, torch.Tensor) else torch.as_tensor(value, dtype=dtype, device=device)
+            # scanned on the CPU only: on an accelerator the test would synchronize (there a non-finite angle gives
+            # NaN entries, as torch.cos does)
+            if angle.device.type == "cpu" and angle.numel() and not bool(torch.isfinite(angle).all()):
+                raise ValueError(f"{name} must hold finite angles, got a non-finite value")
+            out.append(angle)
             continue
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
             raise TypeError(f"{name} must be a real number or a float tensor, got {type(value).__name__}")
@@ -411,8 +413,8 @@ def rotation_from_angles(alpha, beta, gamma, *, euler: str = "zyz") -> torch.Ten
     ``euler="zyz"`` (Edmonds): ``R = R_z(α) R_y(β) R_z(γ)``; ``euler="e3nn_yxy"``: ``R = R_y(α) R_x(β) R_y(γ)``
     (e3nn's ``angles_to_matrix``). Tensor angles must be float32/float64 on one device with one dtype; Python
     numbers take their dtype and device (or the default dtype when no angle is a tensor) and must be finite there.
-    The values of tensor angles are not scanned (that would synchronize a GPU): a non-finite angle gives NaN
-    entries, as ``torch.cos`` does.
+    Non-finite angles are refused; on an accelerator tensor values are not scanned (that would synchronize), and a
+    non-finite angle there gives NaN entries, as ``torch.cos`` does.
     """
     euler = resolve(EULER, euler, "euler")
     angles = _angle_tensors((alpha, beta, gamma), ("alpha", "beta", "gamma"))
