@@ -26,7 +26,7 @@ def _settings() -> tuple[dict, dict]:
     return BATCH_SIZES, LEARNING_RATES
 
 
-def time_fit(dim: int, eps: float, steps: int, pool: int, repeats: int) -> dict:
+def measure_fit(dim: int, eps: float, steps: int, pool: int, repeats: int) -> dict:
     import torch
 
     from assay.kernels.bridges import LightSB
@@ -66,7 +66,7 @@ def main() -> None:
     print("| ε | D | batch | fit time, min of repeats (s) | median (s) |\n|---|---|---|---|---|")
     for eps in args.eps:
         for dim in args.dims:
-            row = time_fit(dim, eps, args.steps, args.pool, args.repeats)
+            row = measure_fit(dim, eps, args.steps, args.pool, args.repeats)
             rows.append(row)
             print(f"| {eps:g} | {dim} | {row['batch_size']} | {row['min_seconds']:.1f} | {row['median_seconds']:.1f} |",
                   flush=True)
