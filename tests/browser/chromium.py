@@ -11,6 +11,11 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -74,3 +79,23 @@ def screenshot(target: str | Path, name: str, *, width: int = 1280, height: int 
         raise RuntimeError(f"chromium wrote no screenshot of {target}: exit {result.returncode}\n"
                            f"{result.stderr[-2000:]}")
     return path
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # the test output is not an access log
+        pass
+
+
+@contextmanager
+def serve_directory(directory: str | Path, name: str = "site-server") -> Iterator[str]:
+    """Serve ``directory`` on a free localhost port for the duration of the block; yields the base URL
+    (``http://127.0.0.1:PORT/``). Pages that need a web worker (search) only work over http, not ``file://``."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(directory)))
+    thread = threading.Thread(target=server.serve_forever, name=name, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)

@@ -12,23 +12,15 @@ import importlib.util
 import os
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-from .chromium import ROOT, require_chromium
+from .chromium import ROOT, require_chromium, serve_directory
 
 DOCS_TOOLCHAIN = ("mkdocs", "material", "mkdocstrings", "mkdocstrings_handlers.python")
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # the test output is not an access log
-        pass
 
 
 def _missing_toolchain() -> list[str]:
@@ -70,12 +62,5 @@ def chromium_binary() -> str:
 @pytest.fixture(scope="session")
 def site_url(chromium_binary: str, built_site: Path) -> Iterator[str]:
     """``http://127.0.0.1:PORT/``, serving the built site for the session."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(built_site)))
-    thread = threading.Thread(target=server.serve_forever, name="docs-site-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with serve_directory(built_site, "docs-site-server") as url:
+        yield url

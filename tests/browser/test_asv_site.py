@@ -12,16 +12,13 @@ Without Chromium the test skips with that reason.
 from __future__ import annotations
 
 import sys
-import threading
 import time
 from collections.abc import Iterator
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-from .chromium import ROOT, require_chromium
+from .chromium import ROOT, require_chromium, serve_directory
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import record_history  # a script of benchmarks/, importable from the path set above
@@ -40,11 +37,6 @@ PLOTTED_COMMITS = """(() => {
 })()"""
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def asv_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``http://127.0.0.1:PORT/`` serving a freshly published history site."""
@@ -53,15 +45,8 @@ def asv_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     started = time.perf_counter()
     record_history.publish(html)
     print(f"asv publish of {record_history.RESULTS.relative_to(ROOT)}: {time.perf_counter() - started:.1f} s")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(html)))
-    thread = threading.Thread(target=server.serve_forever, name="asv-site-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with serve_directory(html, "asv-site-server") as url:
+        yield url
 
 
 def _benchmark_with_history() -> tuple[str, int]:

@@ -286,7 +286,7 @@ REFERENCE_ROWS = [
     _row(fourier.fourier_to_sh, (2, 3, 4), {}, ValueError, r"\|m\| must be <= l = 2", "fourier-to-sh"),
     _row(fourier.to_complex, ("ab",), {}, TypeError, r"value must be an \(re, im\) pair", "to-complex"),
     _row(fourier.torus_angles, ([[NAN, 0, 1]],), {}, ValueError, r"xyz must be finite", "torus-angles-nan"),
-    _row(fourier.torus_angles, ([[1, 0]],), {}, ValueError, r"xyz must have a last dimension of size 3",
+    _row(fourier.torus_angles, ([[1, 0]],), {}, ValueError, r"xyz must have shape \(\.\.\., 3\)",
          "torus-angles-shape"),
     # the reference Gaunt product
     _row(reference_gtp.gaunt_tensor_product, ([1.0] * 4, [1.0] * 4, 1, 1), {"dps": 0}, ValueError,

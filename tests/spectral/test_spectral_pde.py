@@ -72,14 +72,19 @@ def test_u_step_solves_the_collocation_system():
     assert torch.equal(u[[0, -1]], exact[[0, -1]])
 
 
-def test_allen_cahn_newton_solves_the_nonlinear_collocation_system():
+def _allen_cahn_sin2():
+    """Allen–Cahn with u = sin 2x on [0, 2π], its 30-point grid and a coarse fixed Gaussian kernel."""
     def f(x):
         u = torch.sin(2 * x)
         return -4 * u + u * (u * u - 1)
 
     prob = PDEProblem("ac", "allen_cahn", ((0.0, 2 * math.pi),), lambda x: torch.sin(2 * x), f, (2 / (2 * math.pi),))
     x = torch.linspace(0, 2 * math.pi, 30, dtype=torch.float64)
-    kernel = pde._Kernel1D("gaussian", 8, pde.nyquist_frequency(30, prob.bounds[0]), torch.float64, "cpu")
+    return prob, x, pde._Kernel1D("gaussian", 8, pde.nyquist_frequency(30, prob.bounds[0]), torch.float64, "cpu")
+
+
+def test_allen_cahn_newton_solves_the_nonlinear_collocation_system():
+    prob, x, kernel = _allen_cahn_sin2()
     ops = pde._operators(prob, [kernel], (x,), 1e-10)
     boundary = torch.zeros(30, dtype=torch.bool)
     boundary[[0, -1]] = True
@@ -93,13 +98,7 @@ def test_allen_cahn_newton_solves_the_nonlinear_collocation_system():
 def test_newton_takes_the_start_that_converges_and_warns_when_none_does():
     # Plain Newton from u = 1 on this grid runs away (residual ~5e4); from the previous round's values (here the
     # exact solution plus 1e-3) it converges. The solver returns the converged run, and warns when no start converges.
-    def f(x):
-        u = torch.sin(2 * x)
-        return -4 * u + u * (u * u - 1)
-
-    prob = PDEProblem("ac", "allen_cahn", ((0.0, 2 * math.pi),), lambda x: torch.sin(2 * x), f, (2 / (2 * math.pi),))
-    x = torch.linspace(0, 2 * math.pi, 30, dtype=torch.float64)
-    kernel = pde._Kernel1D("gaussian", 8, pde.nyquist_frequency(30, prob.bounds[0]), torch.float64, "cpu")
+    prob, x, kernel = _allen_cahn_sin2()
     lap = pde._operators(prob, [kernel], (x,), 1e-10)[0]
     idx = torch.arange(1, 29)
     source = prob.source(x)

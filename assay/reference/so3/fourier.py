@@ -58,7 +58,7 @@ import numpy as np
 
 from assay.core.conventions import resolve
 from assay.core.exact import SqrtRational
-from assay.core.validation import as_order, as_size_limited_degree
+from assay.core.validation import as_order, as_point_array, as_size_limited_degree
 from assay.reference.so3.conventions import BASIS, NORMALIZATION, POLAR_AXIS
 
 __all__ = [
@@ -357,14 +357,7 @@ def torus_angles(xyz, polar_axis: str = "z") -> tuple[np.ndarray, np.ndarray]:
     θ from +y, φ = atan2(x, z) — e3nn's angles, in which e3nn's real harmonics have the Wikipedia coefficients.
     """
     axis = resolve(POLAR_AXIS, polar_axis, "polar_axis")
-    if isinstance(xyz, (str, bytes)) or xyz is None:
-        raise TypeError(f"xyz must be an array of points, got {type(xyz).__name__}")
-    try:
-        points = np.asarray(xyz, dtype=np.float64)
-    except (TypeError, ValueError) as error:
-        raise TypeError(f"xyz must be an array of real numbers: {error}") from None
-    if points.shape[-1:] != (3,):
-        raise ValueError(f"xyz must have a last dimension of size 3, got shape {points.shape}")
+    points = as_point_array(xyz, "xyz")
     if not np.all(np.isfinite(points)):
         raise ValueError("xyz must be finite (no NaN or infinite coordinates)")
     x, y, z = points[..., 0], points[..., 1], points[..., 2]

@@ -54,7 +54,7 @@ import mpmath
 import numpy as np
 
 from assay.core.conventions import resolve
-from assay.core.validation import as_degree, as_order, as_size_limited_degree, check_dps
+from assay.core.validation import as_degree, as_order, as_point_array, as_size_limited_degree, check_dps
 from assay.reference.so3._mp import check_real_input, to_mpf, ziv
 from assay.reference.so3.conventions import BASIS, NORMALIZATION, PHASE, POLAR_AXIS
 
@@ -301,14 +301,7 @@ def spherical_harmonics_numpy(
     """
     l = _degree(l, NUMPY_MAX_DEGREE, "O(l²) vectorized recurrence steps")
     basis, normalization, phase, polar_axis = _conventions(basis, normalization, phase, polar_axis)
-    if isinstance(xyz, (str, bytes)) or xyz is None:
-        raise TypeError(f"xyz must be an array of points, got {type(xyz).__name__}")
-    try:
-        points = np.asarray(xyz, dtype=np.float64)
-    except (TypeError, ValueError) as error:
-        raise TypeError(f"xyz must be an array of real numbers: {error}") from None
-    if points.shape[-1:] != (3,):
-        raise ValueError(f"xyz must have shape (..., 3), got {points.shape}")
+    points = as_point_array(xyz, "xyz")
     if not np.all(np.isfinite(points)):
         raise ValueError("xyz must be finite (no NaN or infinite coordinates)")
     x, y, z = points[..., 0], points[..., 1], points[..., 2]
