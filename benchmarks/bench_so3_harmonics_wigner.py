@@ -1,12 +1,17 @@
-"""asv benchmarks: the torch spherical-harmonics and real Wigner D kernels against e3nn (time) and their error (track).
+"""asv benchmarks: the torch spherical-harmonics and real Wigner D kernels against their peers (time) and their
+error (track).
 
-- Spherical harmonics: 10⁵ points, float64, all degrees ≤ lmax; e3nn's ``o3.spherical_harmonics(range(lmax+1),
-  normalize=True)`` in its own (y-polar) basis against assay's ``polar_axis="y"`` (the same numbers).
+- Spherical harmonics: 10⁵ points, all degrees ≤ lmax ∈ {4, 8, 12, 24}, float64 and float32, real
+  integral-normalized, polar axis z: assay's ``spherical_harmonics`` (forward, and forward + backward with a fixed
+  upstream gradient), sphericart's numpy ``SphericalHarmonics(lmax).compute`` and ``sphericart.torch``'s module
+  (forward, forward + backward) on the same points; e3nn's ``o3.spherical_harmonics(range(lmax+1),
+  normalize=True)`` (lmax ≤ 12, float64) in its own (y-polar) basis against assay's ``polar_axis="y"`` (the same
+  numbers). ``benchmarks/so3_kernels_table.py`` times the same cases alternately in one run and prints the ratios.
 - Wigner D: 1000 rotation matrices, float64, the block-diagonal matrix of all degrees ≤ lmax; e3nn's
   ``Irreps("0e + 1o + …").D_from_matrix`` (Euler angles, then one ``matrix_exp`` of the generators per degree and
   angle) with the default dtype set to float64 (e3nn builds its generators in the default dtype), against
   ``wigner_D_block_diagonal(..., polar_axis="y")``.
-The e3nn benchmarks are skipped (``NotImplementedError`` in setup, asv's convention) when e3nn is missing.
+A peer's benchmarks are skipped (``NotImplementedError`` in setup, asv's convention) when it is not installed.
 """
 
 from __future__ import annotations
@@ -43,8 +48,77 @@ def _e3nn_o3():
     return o3
 
 
-class SphericalHarmonics:
-    """10⁵ points, float64, degrees 0..lmax."""
+def _sphericart():
+    try:
+        import sphericart
+        import sphericart.torch as sphericart_torch
+    except ImportError as error:  # pragma: no cover - depends on the environment
+        raise NotImplementedError("sphericart / sphericart-torch are not installed") from error
+    return sphericart, sphericart_torch
+
+
+class _HarmonicsCase:
+    """10⁵ points, degrees 0..lmax, in the given dtype; an upstream gradient for the backward pass."""
+
+    params: ClassVar[list] = [[4, 8, 12, 24], ["float64", "float32"]]
+    param_names: ClassVar[list] = ["lmax", "dtype"]
+
+    def setup(self, lmax, dtype):
+        import torch
+
+        self.torch = torch
+        self.points = _points(100_000, getattr(torch, dtype))
+        self.leaf = self.points.clone().requires_grad_()
+        self.gradient = torch.randn(100_000, (lmax + 1) ** 2, dtype=getattr(torch, dtype),
+                                    generator=torch.Generator().manual_seed(lmax))
+
+
+class SphericalHarmonics(_HarmonicsCase):
+    """assay's kernel: forward, and forward + backward."""
+
+    def setup(self, lmax, dtype):
+        super().setup(lmax, dtype)
+        from assay.kernels.so3.harmonics import spherical_harmonics
+
+        self.kernel = spherical_harmonics
+        self.kernel(lmax, self.points)  # tables
+
+    def time_assay(self, lmax, dtype):
+        self.kernel(lmax, self.points)
+
+    def time_assay_forward_backward(self, lmax, dtype):
+        self.leaf.grad = None
+        self.kernel(lmax, self.leaf).backward(self.gradient)
+
+    def peakmem_assay(self, lmax, dtype):
+        self.kernel(lmax, self.points)
+
+
+class SphericalHarmonicsSphericart(_HarmonicsCase):
+    """sphericart (numpy API, C++) and sphericart-torch on the same points."""
+
+    def setup(self, lmax, dtype):
+        super().setup(lmax, dtype)
+        sphericart, sphericart_torch = _sphericart()
+        self.numpy_points = self.points.numpy()
+        self.numpy_calculator = sphericart.SphericalHarmonics(lmax)
+        self.torch_calculator = sphericart_torch.SphericalHarmonics(lmax)
+        self.numpy_calculator.compute(self.numpy_points)
+        self.torch_calculator(self.points)
+
+    def time_sphericart(self, lmax, dtype):
+        self.numpy_calculator.compute(self.numpy_points)
+
+    def time_sphericart_torch(self, lmax, dtype):
+        self.torch_calculator(self.points)
+
+    def time_sphericart_torch_forward_backward(self, lmax, dtype):
+        self.leaf.grad = None
+        self.torch_calculator(self.leaf).backward(self.gradient)
+
+
+class SphericalHarmonicsYPolar:
+    """assay with ``polar_axis="y"`` (e3nn's basis), 10⁵ points, float64, the e3nn comparison's degrees."""
 
     params: ClassVar[list] = [4, 8, 12]
     param_names: ClassVar[list] = ["lmax"]
@@ -59,12 +133,6 @@ class SphericalHarmonics:
         self.kernel(lmax, self.points, polar_axis="y")
 
     def time_assay(self, lmax):
-        self.kernel(lmax, self.points, polar_axis="y")
-
-    def time_assay_float32(self, lmax):
-        self.kernel(lmax, self.points.float(), polar_axis="y")
-
-    def peakmem_assay(self, lmax):
         self.kernel(lmax, self.points, polar_axis="y")
 
 
@@ -131,6 +199,28 @@ class WignerDE3nn:
 
     def time_e3nn_D_from_matrix(self, lmax):
         self.irreps.D_from_matrix(self.rotations)
+
+
+def track_harmonics_float64_max_error_l20():
+    """Largest error of the degree ≤ 20 blocks at the test points (generic, poles, near-poles), relative to each
+    block's norm (float64; the accuracy contract is 7e-15)."""
+    import torch
+
+    from assay.kernels.so3.harmonics import spherical_harmonics
+    from assay.reference.so3.harmonics import spherical_harmonics_xyz
+
+    points = [(0.3, -0.5, 0.8), (-0.2, 0.9, -0.1), (0.0, 0.0, 1.0), (0.0, 0.0, -2.5), (1e-9, 2e-9, 1.0),
+              (1e-3, 0.0, -1.0), (0.6, 0.8, 0.0), (-0.7, 0.1, 0.7)]
+    values = spherical_harmonics(20, torch.tensor(points, dtype=torch.float64)).numpy()
+    errors = []
+    for row, point in zip(values, points):
+        for l in range(21):
+            expected = spherical_harmonics_xyz(l, list(point), basis="real", dps=30).astype(np.float64)
+            errors.append(np.abs(row[l * l : (l + 1) ** 2] - expected).max() / np.linalg.norm(expected))
+    return float(max(errors))
+
+
+track_harmonics_float64_max_error_l20.unit = "relative"
 
 
 def track_harmonics_float64_max_error_l100_pole():

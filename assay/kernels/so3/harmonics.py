@@ -1,25 +1,23 @@
 """Spherical harmonics of every degree 0..lmax as a batched, differentiable torch kernel.
 
-Method: a recurrence on the real harmonics themselves — no hard-coded polynomials, no trigonometric functions, no
-division by sin θ, so the poles are ordinary points. Write the real (Wikipedia, z-polar) harmonic of a point
-``r = (x, y, z)`` as
+Method: a Cartesian recurrence on the real harmonics, rescaled so that its coefficients are exact — no
+trigonometric function, no square root per point except the one normalization of the point, no division by
+sin θ (so the poles are ordinary points). Writing the real (Wikipedia, z-polar) harmonic of a unit vector
+``(x, y, z)`` as
 
-    Y_{l,m} = √2 F_l^{|m|}(z) Re (x + iy)^m  (m > 0),   F_l^0(z)  (m = 0),   √2 F_l^{|m|}(z) Im (x + iy)^{|m|}  (m < 0)
+    Y_{l,m} = s_{l,m} Q_{l,m},   Q_{l,±l} = Re / Im (x + iy)^l,
+    Q_{l,m} = 2z Q_{l−1,m} − β_{l,m} r² Q_{l−2,m}   (|m| ≤ l − 1; the second term for |m| ≤ l − 2),
+    β_{l,m} = 4((l−1)² − m²)/(4(l−1)² − 1),
 
-where ``F_l^m`` is the orthonormal associated Legendre function with its ``sin^m θ`` factor removed (a polynomial
-in ``z``; no Condon–Shortley sign). Because the azimuthal factor depends on ``m`` only, the standard three-term
-recurrence of normalized Legendre functions at fixed ``m`` carries over to ``Y`` unchanged, and the sectoral
-terms follow from one complex multiplication by ``x + i y``:
-
-    Y_{0,0}     = 1/√(4π)
-    Y_{l,m}     = a_lm z Y_{l−1,m} − a_lm b_lm r² Y_{l−2,m}     (|m| ≤ l − 1; the second term only for |m| ≤ l − 2)
-    Y_{l,l}     = c_l (x Y_{l−1,l−1} − y Y_{l−1,−(l−1)}),   Y_{l,−l} = c_l (x Y_{l−1,−(l−1)} + y Y_{l−1,l−1})
-    a_lm = √((4l²−1)/(l²−m²)),   b_lm = √(((l−1)²−m²)/(4(l−1)²−1)),   c_l = √((2l+1)/(2l))   (× √2 at l = 1)
-
-Normalized recurrences of this kind are forward stable: no factorial ever appears and the rounding error grows
-slowly with ``l`` (measured: ≤ 3e-14 of the block norm at l = 100 at exact poles, where it is largest). With
-``normalize=True`` the point is scaled to unit length first (``r² = 1``); with ``normalize=False`` the result is the
-solid harmonic ``|r|^l Y_l(r/|r|)``, a homogeneous polynomial.
+where ``Q_{l,m}/2^{l−|m|}`` is the monic (leading coefficient 1) polynomial in z of the associated Legendre
+function times ``Re/Im (x+iy)^{|m|}``, and ``s_{l,m}`` (rounded once, from 113-bit arithmetic) folds in the
+normalization and phase; formulas in :mod:`assay.kernels.so3._sh_tables`. The recurrence is the stable three-term
+recurrence of normalized Legendre functions with its coefficients moved into one factor per component: the
+rounding error grows slowly with l (measured ≤ 6e-15 of the block norm to l = 24 on random points and next to the
+poles, where the previous, normalized recurrence measured 8.4e-15). With ``normalize=True`` the point is first
+scaled to unit length (robustly: by its largest coordinate, then by the remaining norm, nearly correctly rounded);
+with ``normalize=False`` the result is the solid harmonic ``|r|^l Y_l(r/|r|)``, a homogeneous polynomial,
+computed with ``r²`` in the recurrence.
 
 Conventions (names resolved with :func:`assay.core.conventions.resolve`):
 
@@ -33,180 +31,129 @@ Conventions (names resolved with :func:`assay.core.conventions.resolve`):
 Layout: the e3nn ``mul_ir`` flattening — degrees 0..lmax concatenated, ``m = −l..l`` inside each degree, so the
 component ``(l, m)`` is at index ``l² + l + m`` of the last axis (length ``(lmax + 1)²``).
 
-Two code paths compute the same recurrence: when no gradient is recorded the degree blocks are written in place
-into one preallocated ``((lmax+1)², N)`` buffer (few memory passes — this is what makes it faster than e3nn's
-generated polynomials; on the CPU with one thread the points go through a cache-sized buffer chunk by chunk, each
-chunk transposed into the output); when autograd records, each block is built out of place and concatenated.
+Execution (:mod:`assay.kernels.so3._sh_kernel`): the points go through in chunks of about 8 MB of recurrence
+buffer, one row per component and the points of the chunk along each row, so every step is one vectorized
+operation for all orders of a degree; one final operation per chunk transposes into the ``(N, (lmax+1)²)`` output
+and applies ``s``. On the CPU the chunks are shared among ``torch.get_num_threads()`` pool threads whose
+operations never split further. Gradients: a custom autograd function whose backward recomputes the recurrence
+per chunk and forms ``∂Y/∂r`` from degree-``(l−1)`` harmonics (the derivatives of solid harmonics are such
+combinations); double backward (``create_graph=True``), ``torch.func`` transforms and forward-mode AD use the
+same recurrence written out of place. Speed against sphericart: ``docs/so3-harmonics-wigner.md``.
 """
 
 from __future__ import annotations
 
-import math
 from functools import lru_cache
 
 import numpy as np
 import torch
 
 from assay.core.conventions import resolve
-from assay.core.validation import as_degree
+from assay.core.validation import as_float_tensor, as_size_limited_degree
+from assay.kernels.so3._sh_kernel import backward_into, empty_output, scale_tensor, values_into
+from assay.kernels.so3._sh_tables import beta_table
 from assay.reference.so3.basis import harmonic_index
 from assay.reference.so3.conventions import BASIS, NORMALIZATION, PHASE, POLAR_AXIS
 
-__all__ = ["harmonic_index", "spherical_harmonics"]
+__all__ = ["FLOAT32_MAX_NATIVE_DEGREE", "MAX_DEGREE", "harmonic_index", "spherical_harmonics"]
 
-_Y00 = 1.0 / math.sqrt(4.0 * math.pi)
+#: The largest ``lmax`` accepted. The cost is ``(lmax+1)²`` numbers per point (8 MB per float64 point at the
+#: limit) plus tables of about ``7 (lmax+1)²`` numbers built once per degree (seconds at the limit); accuracy is
+#: tested to l = 100 (float64).
+MAX_DEGREE = 1000
 
-
-
-
-@lru_cache(maxsize=64)
-def _recurrence_coefficients(lmax: int) -> tuple[list, list, list]:
-    """``a[l]`` (over m = −(l−1)..l−1), ``ab[l]`` (over m = −(l−2)..l−2) and the sectoral factor ``c[l]``.
-
-    Float64 from exact integer ratios: one rounding per quotient and per square root.
-    """
-    a, ab, c = [None], [None], [None]
-    for l in range(1, lmax + 1):
-        m = np.abs(np.arange(-(l - 1), l)).astype(np.float64)
-        a.append(np.sqrt((4.0 * l * l - 1.0) / (l * l - m * m)))
-        if l >= 2:
-            inner = m[1:-1]
-            b = np.sqrt(((l - 1.0) ** 2 - inner * inner) / (4.0 * (l - 1.0) ** 2 - 1.0))
-            ab.append(a[l][1:-1] * b)
-        else:
-            ab.append(None)
-        c.append(math.sqrt((2.0 * l + 1.0) / (2.0 * l)) * (math.sqrt(2.0) if l == 1 else 1.0))
-    return a, ab, c
-
-
-@lru_cache(maxsize=256)
-def _device_coefficients(lmax: int, dtype: torch.dtype, device: torch.device) -> tuple[list, list, list]:
-    a, ab, c = _recurrence_coefficients(lmax)
-
-    def column(values):
-        return None if values is None else torch.as_tensor(values[:, None], dtype=dtype, device=device)
-
-    return [column(v) for v in a], [column(v) for v in ab], c
-
-
-@lru_cache(maxsize=256)
-def _output_constants(lmax: int, basis: str, normalization: str, phase: str, dtype: torch.dtype,
-                      device: torch.device) -> dict:
-    """Per-component scale (normalization and phase) and, for the complex basis, gather indices and factors."""
-    degrees = np.repeat(np.arange(lmax + 1), 2 * np.arange(lmax + 1) + 1)
-    orders = np.concatenate([np.arange(-l, l + 1) for l in range(lmax + 1)])
-    scale = np.ones(len(orders))
-    if normalization == "norm":
-        scale = scale * np.sqrt(4.0 * math.pi / (2.0 * degrees + 1.0))  # "component" is folded into Y_00
-    if phase == "none":
-        scale = scale * np.where(np.abs(orders) % 2 == 1, -1.0, 1.0)
-    out: dict = {"scale": None}
-    if basis == "real":
-        if not np.all(scale == 1.0):
-            out["scale"] = torch.as_tensor(scale[:, None], dtype=dtype, device=device)
-        return out
-    parity = np.where(np.abs(orders) % 2 == 1, -1.0, 1.0)
-    half = math.sqrt(0.5)
-    real_factor = np.where(orders > 0, parity * half, np.where(orders < 0, half, 1.0)) * scale
-    imag_factor = np.where(orders > 0, parity * half, np.where(orders < 0, -half, 0.0)) * scale
-    out["positive"] = torch.as_tensor(degrees * degrees + degrees + np.abs(orders), device=device)
-    out["negative"] = torch.as_tensor(degrees * degrees + degrees - np.abs(orders), device=device)
-    out["real_factor"] = torch.as_tensor(real_factor[:, None], dtype=dtype, device=device)
-    out["imag_factor"] = torch.as_tensor(imag_factor[:, None], dtype=dtype, device=device)
-    return out
+#: Above this ``lmax`` a float32 input is computed in float64 and rounded (the rescaled values ``Q`` reach
+#: ``2^{−0.32 l}`` of the harmonic, below float32's normal range from about l = 320).
+FLOAT32_MAX_NATIVE_DEGREE = 200
 
 
 def _check_points(xyz: object) -> torch.Tensor:
-    if not isinstance(xyz, torch.Tensor):
-        raise TypeError(f"xyz must be a torch.Tensor, got {type(xyz).__name__}")
-    if not xyz.is_floating_point():
-        raise TypeError(f"xyz must have a real floating dtype (float32 or float64), got {xyz.dtype}")
+    xyz = as_float_tensor(xyz, "xyz", allow_meta=False)
     if xyz.ndim == 0 or xyz.shape[-1] != 3:
         raise ValueError(f"xyz must have shape (..., 3), got {tuple(xyz.shape)}")
     return xyz
 
 
-def _real_rows_in_place(lmax: int, x, y, z, r2, y00: float, rows: torch.Tensor | None = None) -> torch.Tensor:
-    """The recurrence written block by block into one ``((lmax+1)², N)`` buffer (no autograd)."""
-    a, ab, c = _device_coefficients(lmax, x.dtype, x.device)
-    if rows is None:
-        rows = x.new_empty(((lmax + 1) ** 2, x.shape[0]))
-    rows[0].fill_(y00)
-    for l in range(1, lmax + 1):
-        start = l * l
-        previous = rows[(l - 1) ** 2 : start]
-        current = rows[start : start + 2 * l + 1]
-        inner = current[1 : 2 * l]
-        torch.mul(previous, z, out=inner)
-        inner.mul_(a[l])
-        if l == 1:
-            torch.mul(y, c[1] * y00, out=current[0])
-            torch.mul(x, c[1] * y00, out=current[2])
-            continue
-        older = rows[(l - 2) ** 2 : (l - 1) ** 2]
-        inner[1:-1].addcmul_(older if r2 is None else older * r2, ab[l], value=-1.0)
-        first, last = previous[0], previous[-1]
-        torch.mul(first, x, out=current[0])
-        current[0].addcmul_(last, y).mul_(c[l])
-        torch.mul(last, x, out=current[-1])
-        current[-1].addcmul_(first, y, value=-1.0).mul_(c[l])
-    return rows
+@lru_cache(maxsize=64)
+def _complex_gather(lmax: int, device: torch.device, dtype: torch.dtype) -> tuple[torch.Tensor, ...]:
+    """Indices of ``Y_{l,|m|}``, ``Y_{l,−|m|}`` and the signs of the real and imaginary parts of ``Y_l^m``."""
+    degrees = np.repeat(np.arange(lmax + 1), 2 * np.arange(lmax + 1) + 1)
+    orders = np.concatenate([np.arange(-l, l + 1) for l in range(lmax + 1)])
+    parity = np.where(np.abs(orders) % 2 == 1, -1.0, 1.0)
+    real_sign = np.where(orders > 0, parity, 1.0)
+    imag_sign = np.where(orders > 0, parity, np.where(orders < 0, -1.0, 0.0))
+    positive = degrees * degrees + degrees + np.abs(orders)
+    negative = degrees * degrees + degrees - np.abs(orders)
+    return (torch.as_tensor(positive, device=device), torch.as_tensor(negative, device=device),
+            torch.as_tensor(real_sign, dtype=dtype, device=device), torch.as_tensor(imag_sign, dtype=dtype,
+                                                                                     device=device))
 
 
-def _real_rows_functional(lmax: int, x, y, z, r2, y00: float) -> torch.Tensor:
-    """The same recurrence out of place (differentiable)."""
-    a, ab, c = _device_coefficients(lmax, x.dtype, x.device)
-    blocks = [torch.full_like(x, y00)[None]]
-    previous, older = blocks[0], None
-    for l in range(1, lmax + 1):
-        inner = (previous * z) * a[l]
-        if l == 1:
-            current = torch.cat([(y * (c[1] * y00))[None], inner, (x * (c[1] * y00))[None]])
-        else:
-            middle = inner[1:-1] - (older if r2 is None else older * r2) * ab[l]
-            first, last = previous[0], previous[-1]
-            negative = (first * x + last * y) * c[l]
-            positive = (last * x - first * y) * c[l]
-            current = torch.cat([negative[None], inner[:1], middle, inner[-1:], positive[None]])
-        blocks.append(current)
-        previous, older = current, previous
-    return torch.cat(blocks)
+def _real_functional(lmax: int, points: torch.Tensor, scale: torch.Tensor, normalize: bool,
+                     polar_y: bool) -> torch.Tensor:
+    """The same recurrence out of place (differentiable to any order, usable under ``torch.func``)."""
+    columns = points if polar_y else points[:, (1, 2, 0)]  # (y, z, x) of the z-polar frame
+    nonzero = None
+    if normalize:
+        largest = points.detach().abs().amax(-1, keepdim=True)
+        zero = largest == 0
+        scaled = columns / torch.where(zero, torch.ones_like(largest), largest)
+        safe = torch.where(zero, torch.ones_like(scaled), scaled)  # no 0/0 in the norm's derivative
+        length = torch.linalg.vector_norm(safe, dim=-1, keepdim=True)
+        columns = scaled / torch.where(zero, torch.ones_like(length), length)
+        nonzero = (~zero[:, 0]).to(points.dtype)  # r² of the unit vector; 0 keeps the origin's solid harmonics
+    y, z, x = columns.unbind(-1)
+    r2 = nonzero if normalize else x * x + y * y + z * z
+    blocks = [torch.ones_like(x)[None]]
+    if lmax >= 1:
+        z2 = 2.0 * z
+        blocks.append(torch.stack([y, z2, x]))
+        negative, positive = y, x  # Im, Re of (x + iy)^l
+        betas = beta_table(lmax)
+        for l in range(2, lmax + 1):
+            negative, positive = x * negative + y * positive, x * positive - y * negative
+            inner = blocks[-1] * z2
+            older = blocks[-2] * r2  # r² is 1 on the unit sphere (0 at the origin: the solid harmonics there)
+            beta = torch.as_tensor(betas[l][:, None], dtype=x.dtype, device=x.device)
+            middle = inner[1:-1] - older * beta
+            blocks.append(torch.cat([negative[None], inner[:1], middle, inner[-1:], positive[None]]))
+    return torch.cat(blocks).T * scale
 
 
-_CHUNK_BYTES = 1 << 21  # CPU: points per chunk so that the ((lmax+1)², chunk) buffer is ~2 MB (measured optimum),
-_CHUNK_POINTS = (1024, 8192)  # within these bounds
+class _RealHarmonics(torch.autograd.Function):
+    """Real harmonics ``(N, (lmax+1)²)`` with an analytic backward (see :func:`~._sh_kernel.backward_into`)."""
+
+    @staticmethod
+    def forward(ctx, points: torch.Tensor, lmax: int, options: tuple) -> torch.Tensor:
+        normalization, phase, halve, normalize, polar_y = options
+        scale = scale_tensor(lmax, normalization, phase, halve, points.dtype, points.device)
+        out = empty_output((points.shape[0], (lmax + 1) ** 2), points.dtype, points.device)
+        values_into(out, lmax, points, scale, normalize=normalize, polar_y=polar_y)
+        ctx.save_for_backward(points)
+        ctx.lmax, ctx.options = lmax, options
+        return out
+
+    @staticmethod
+    def backward(ctx, grad_out: torch.Tensor) -> tuple:
+        (points,) = ctx.saved_tensors
+        lmax, (normalization, phase, halve, normalize, polar_y) = ctx.lmax, ctx.options
+        if torch.is_grad_enabled():  # create_graph=True: a differentiable recomputation
+            scale = scale_tensor(lmax, normalization, phase, halve, points.dtype, points.device)
+            values = _real_functional(lmax, points, scale, normalize, polar_y)
+            (grad,) = torch.autograd.grad(values, points, grad_out, create_graph=True)
+            return grad, None, None
+        grad = torch.empty_like(points, memory_format=torch.contiguous_format)
+        backward_into(grad, grad_out.contiguous(), lmax, points, normalization=normalization, phase=phase,
+                      halve=halve, normalize=normalize, polar_y=polar_y)
+        return grad, None, None
 
 
-def _real_values_chunked(lmax: int, x, y, z, r2, y00: float, scale: torch.Tensor | None) -> torch.Tensor:
-    """``(N, (lmax+1)²)`` real harmonics on the CPU, chunk by chunk: the recurrence runs in a cache-sized buffer
-    and each chunk is transposed into the output from cache (about 1.5× faster than one transpose at the end).
-
-    Only with one intra-op thread: with several, every small op opens a parallel region, and the many regions of
-    the chunk loop cost more than the cache saves (measured), so the points go through in one chunk.
-    """
-    size, count = (lmax + 1) ** 2, x.shape[0]
-    chunk = min(max(_CHUNK_POINTS[0], _CHUNK_BYTES // (size * x.element_size())), _CHUNK_POINTS[1])
-    if torch.get_num_threads() > 1:
-        chunk = max(count, 1)
-    out = x.new_empty((count, size))
-    buffer = x.new_empty((size, min(chunk, count)))
-    for start in range(0, count, chunk):
-        stop = min(count, start + chunk)
-        rows = _real_rows_in_place(lmax, x[start:stop], y[start:stop], z[start:stop], r2[start:stop], y00,
-                                   buffer[:, : stop - start])
-        if scale is not None:
-            rows.mul_(scale)
-        _transpose_into(out[start:stop], rows)
-    return out
-
-
-def _transpose_into(out: torch.Tensor, rows: torch.Tensor) -> None:
-    """``out[:] = rows.T`` in blocks of about ``_CHUNK_BYTES``: one strided transpose of a large array misses the
-    cache on every row (measured 86 ms for 169 × 10⁵ float64 against 38 ms in ~1.4 MB blocks)."""
-    block = max(1024, _CHUNK_BYTES // (rows.shape[0] * rows.element_size()))
-    for start in range(0, rows.shape[1], block):
-        stop = min(rows.shape[1], start + block)
-        out[start:stop].copy_(rows[:, start:stop].transpose(0, 1))
+def _is_transformed(xyz: torch.Tensor) -> bool:
+    """Inside ``torch.func`` transforms or forward-mode AD (where the custom backward does not apply)."""
+    functorch = getattr(torch._C, "_functorch", None)
+    if functorch is not None and functorch.is_functorch_wrapped_tensor(xyz):
+        return True
+    return torch.autograd.forward_ad.unpack_dual(xyz).tangent is not None
 
 
 def spherical_harmonics(
@@ -223,16 +170,29 @@ def spherical_harmonics(
 
     Returns a contiguous tensor of shape ``(..., (lmax + 1)²)`` on the device of ``xyz``, in its dtype (or the
     matching complex dtype for ``basis="complex"``); component ``(l, m)`` is at index ``l² + l + m``.
-    Differentiable everywhere, the poles included (the harmonics are polynomials in the unit vector). With
-    ``normalize=True`` the zero vector is left unscaled, so it gives ``Y_0`` and zeros for ``l ≥ 1`` (the solid
-    harmonics at the origin).
+    Differentiable everywhere, the poles included (the harmonics are polynomials in the unit vector), to any order.
 
-    Accuracy, float64 (``tests/kernels/test_so3_harmonics.py``): for each degree ``l ≤ 100`` and each point,
-    ``max_m |Y_lm − Y_lm^ref| ≤ 1e-12 · ‖Y_l^ref‖₂`` (``‖·‖₂`` over m of the exact values at the exact input
-    point), exact poles included. float32: the same measure ≤ ``(l + 1)² · 2⁻²³``, the size of the conditioning of
-    ``Y_l`` near a pole (``|∂P_l/∂z| = l(l+1)/2`` at ``z = ±1``) times one rounding of the unit vector.
+    Points: with ``normalize=True`` any non-zero finite point is scaled to unit length without overflow or
+    underflow (``[1e-23, 0, 0]`` and ``[1e20, 0, 0]`` in float32 give the harmonics of ``[1, 0, 0]``). The zero
+    vector gives ``Y_0`` and zeros for ``l ≥ 1`` — the solid harmonics at the origin — with or without
+    ``normalize``, and its gradient is that of the solid harmonics there. A point with a NaN or infinite coordinate
+    gives NaN. An empty batch gives an empty result of shape ``(..., (lmax + 1)²)``.
+
+    Accuracy, float64 (``tests/kernels/test_so3_harmonics.py``): for each degree l and each point,
+    ``max_m |Y_lm − Y_lm^ref| ≤ 7e-15 · ‖Y_l^ref‖₂`` for ``l ≤ 20`` and ``≤ 1e-12 · ‖Y_l^ref‖₂`` for ``l ≤ 100``
+    (``‖·‖₂`` over m of the exact values at the exact input point), exact poles included; every ``m ≠ 0`` value at
+    a pole is an exact zero. float32: the same measure ``≤ (l + 1)² · 2⁻²³``, the conditioning of ``Y_l`` near a
+    pole (``|∂P_l/∂z| = l(l+1)/2`` at ``z = ±1``) times one rounding of the unit vector; float32 is computed in
+    float32 up to ``lmax =`` :data:`FLOAT32_MAX_NATIVE_DEGREE` and in float64 above.
+
+    Limits: ``lmax ≤`` :data:`MAX_DEGREE` (refused before anything is allocated); memory is the output
+    (``N · (lmax+1)²`` numbers; from 4 MiB on the CPU allocated through numpy, for transparent huge pages) plus a
+    chunk workspace of 5–11 MB per CPU thread (forward or backward; up to 64 MB of workspaces are kept between
+    calls) or, on a GPU, about the output's size (backward: about eight times it). Float16/bfloat16, complex,
+    integer and meta tensors are refused (TypeError or ValueError naming ``xyz``).
     """
-    lmax = as_degree(lmax, "lmax")
+    lmax = as_size_limited_degree(lmax, "lmax", MAX_DEGREE,
+                                  "each point gets (lmax+1)² values and the tables ~7·(lmax+1)² numbers")
     xyz = _check_points(xyz)
     basis = resolve(BASIS, basis, "basis")
     normalization = resolve(NORMALIZATION, normalization, "normalization")
@@ -242,34 +202,24 @@ def spherical_harmonics(
         raise TypeError(f"normalize must be a bool, got {type(normalize).__name__}")
 
     batch_shape = xyz.shape[:-1]
+    size = (lmax + 1) ** 2
     points = xyz.reshape(-1, 3)
-    if normalize:
-        length = torch.linalg.vector_norm(points, dim=-1, keepdim=True)
-        nonzero = length > 0
-        points = points / torch.where(nonzero, length, torch.ones_like(length))
-    columns = points.transpose(0, 1)
-    if polar_axis == "y":  # Y_y(x, y, z) = Y_z(z, x, y): the z-polar formulas read (x, y, z) ← (z, x, y)
-        y, z, x = columns.contiguous().unbind(0)
+    compute = torch.float64 if (xyz.dtype == torch.float32 and lmax > FLOAT32_MAX_NATIVE_DEGREE) else xyz.dtype
+    points = points.to(compute)
+    halve = basis == "complex"
+    polar_y = polar_axis == "y"
+    if _is_transformed(xyz):
+        scale = scale_tensor(lmax, normalization, phase, halve, compute, xyz.device)
+        real = _real_functional(lmax, points, scale, normalize, polar_y)
+    elif torch.is_grad_enabled() and xyz.requires_grad:
+        real = _RealHarmonics.apply(points, lmax, (normalization, phase, halve, normalize, polar_y))
     else:
-        x, y, z = columns.contiguous().unbind(0)
-    # r² of the point the recurrence sees: exactly 1 after normalization (0 for the zero vector, which then gets
-    # the solid harmonics at the origin: Y_0 and zeros)
-    r2 = nonzero[:, 0].to(x.dtype) if normalize else x * x + y * y + z * z
-    y00 = _Y00 * (math.sqrt(4.0 * math.pi) if normalization == "component" else 1.0)
-
-    constants = _output_constants(lmax, basis, normalization, phase, xyz.dtype, xyz.device)
-    if torch.is_grad_enabled() and xyz.requires_grad:
-        rows = _real_rows_functional(lmax, x, y, z, r2, y00)
-        if constants["scale"] is not None:
-            rows = rows * constants["scale"]
-    elif basis == "real" and xyz.device.type == "cpu":
-        values = _real_values_chunked(lmax, x, y, z, r2, y00, constants["scale"])
-        return values.reshape(*batch_shape, (lmax + 1) ** 2)
-    else:
-        rows = _real_rows_in_place(lmax, x, y, z, r2, y00)
-        if constants["scale"] is not None:
-            rows.mul_(constants["scale"])
+        scale = scale_tensor(lmax, normalization, phase, halve, compute, xyz.device)
+        real = empty_output((points.shape[0], size), compute, xyz.device)
+        values_into(real, lmax, points, scale, normalize=normalize, polar_y=polar_y)
+    real = real.to(xyz.dtype)
     if basis == "complex":
-        rows = torch.complex(rows[constants["positive"]] * constants["real_factor"],
-                             rows[constants["negative"]] * constants["imag_factor"])
-    return rows.transpose(0, 1).contiguous().reshape(*batch_shape, (lmax + 1) ** 2)
+        positive, negative, real_sign, imag_sign = _complex_gather(lmax, xyz.device, xyz.dtype)
+        real = torch.complex(real[:, positive] * real_sign, real[:, negative] * imag_sign)
+    return real.reshape(*batch_shape, size)
+
