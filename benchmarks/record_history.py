@@ -59,7 +59,7 @@ DEFAULT_COMMITS = 20
 # parametrized benchmark they are matched against "name(param, ...)").
 HISTORY_BENCH = (
     # so3
-    r"bench_so3_harmonics_wigner\.SphericalHarmonics\.(time_assay|peakmem_assay)\((4|8)\)",
+    r"bench_so3_harmonics_wigner\.SphericalHarmonics\.(time_assay|peakmem_assay)\((4|8), 'float64'\)",
     r"bench_so3_harmonics_wigner\.WignerD\.time_assay_blocks",
     r"bench_so3_harmonics_wigner\.track_wigner_float64_orthogonality_l20",
     r"bench_so3_kernels\.",
