@@ -163,24 +163,18 @@ def _check_output_file(path: str, option: str) -> Path:
     is removed again), so the run that follows cannot fail at the end for want of a place to write."""
     if not path or not path.strip():
         raise UsageError(f"{option} is empty: give a file path")
+    from assay.conformance.report import output_file_problem
+
     target = Path(path).expanduser()
-    if target.is_dir():
+    problem = output_file_problem(target)
+    if problem is None:
+        return target
+    kind, detail = problem
+    if kind == "directory":
         raise UsageError(f"{option} {path}: is a directory, not a file")
-    folder = target.absolute().parent
-    while not folder.exists():
-        folder = folder.parent
-    if not folder.is_dir():
-        raise UsageError(f"{option} {path}: {folder} is not a directory")
-    existed = target.exists()
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with open(target, "a"):
-            pass
-    except OSError as error:
-        raise UsageError(f"{option} {path}: cannot be written ({error.strerror or _one_line(error)})") from None
-    if not existed:
-        target.unlink(missing_ok=True)
-    return target
+    if kind == "parent":
+        raise UsageError(f"{option} {path}: {detail} is not a directory")
+    raise UsageError(f"{option} {path}: cannot be written ({_one_line(detail)})")
 
 
 def _check_workers(workers: int | None) -> None:

@@ -151,22 +151,17 @@ def _state(config: pytest.Config) -> _State:
 
 def _check_report_path(path: Path) -> None:
     """Refuse a ``--assay-report`` path that cannot be written before any test runs (not after all of them)."""
-    if path.is_dir():
+    from assay.conformance.report import output_file_problem
+
+    problem = output_file_problem(path)
+    if problem is None:
+        return
+    kind, detail = problem
+    if kind == "directory":
         raise pytest.UsageError(f"--assay-report {str(path)!r} is a directory; give a file path")
-    folder = path.parent
-    while not folder.exists():
-        folder = folder.parent
-    if not folder.is_dir():
-        raise pytest.UsageError(f"--assay-report {str(path)!r}: {str(folder)!r} is not a directory")
-    existed = path.exists()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "a"):
-            pass
-    except OSError as error:
-        raise pytest.UsageError(f"--assay-report {str(path)!r} cannot be written: {error.strerror or error}") from None
-    if not existed:
-        path.unlink(missing_ok=True)
+    if kind == "parent":
+        raise pytest.UsageError(f"--assay-report {str(path)!r}: {detail!r} is not a directory")
+    raise pytest.UsageError(f"--assay-report {str(path)!r} cannot be written: {detail}")
 
 
 def _load_hypothesis_profile(config: pytest.Config, profile: str | None) -> None:

@@ -341,3 +341,27 @@ def report_html(report: dict) -> str:
                    + "</tr>")
     out.append("</table><h2>Every property</h2>")
     return build_matrix([report]).html(title, intro="\n".join(out))
+
+
+def output_file_problem(path: Path) -> tuple[str, str] | None:
+    """Why ``path`` cannot take an output file, found before a run rather than after it: ``("directory", "")`` when it
+    is a directory, ``("parent", folder)`` when its nearest existing ancestor is not a directory, ``("unwritable",
+    reason)`` when creating its folders and opening it for appending fails; ``None`` when it can be written. A file
+    that did not exist is removed again after the probe. Callers word the refusal for their own option."""
+    if path.is_dir():
+        return ("directory", "")
+    folder = path.absolute().parent
+    while not folder.exists():
+        folder = folder.parent
+    if not folder.is_dir():
+        return ("parent", str(folder))
+    existed = path.exists()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "a"):
+            pass
+    except OSError as error:
+        return ("unwritable", error.strerror or str(error))
+    if not existed:
+        path.unlink(missing_ok=True)
+    return None
