@@ -336,6 +336,22 @@ def _run(task, count: int, chunk: int, device: torch.device) -> None:
         future.result()
 
 
+def _each_chunk(body, key: tuple, count: int, chunk: int, device: torch.device) -> None:
+    """``body(workspace, start, stop)`` for every chunk of ``count`` points, spread over :func:`_run`'s threads, each
+    thread holding one workspace of kind ``key`` for its run of chunks."""
+
+    @torch.no_grad()  # grad mode is per thread
+    def task(starts):
+        work = _take(key)
+        try:
+            for start in starts:
+                body(work, start, min(count, start + chunk))
+        finally:
+            _give_back(key, work)
+
+    _run(task, count, chunk, device)
+
+
 def values_into(out: torch.Tensor, lmax: int, points: torch.Tensor, scale: torch.Tensor, *, normalize: bool,
                 polar_y: bool) -> torch.Tensor:
     """``out[p, k] = scale[k] Q_k(points[p])`` for ``(N, 3)`` ``points`` and an ``(N, (lmax+1)²)`` ``out`` (real
@@ -349,18 +365,11 @@ def values_into(out: torch.Tensor, lmax: int, points: torch.Tensor, scale: torch
     key = (lmax, chunk, points.dtype, points.device, not normalize, False)
     betas = _beta_columns(lmax, points.dtype, points.device)
 
-    @torch.no_grad()  # grad mode is per thread
-    def task(starts):
-        work = _take(key)
-        try:
-            for start in starts:
-                stop = min(count, start + chunk)
-                rows = _fill(work, points[start:stop], betas, polar_y, normalize)
-                torch.mul(rows.T, scale, out=out[start:stop])  # transposes into the output
-        finally:
-            _give_back(key, work)
+    def body(work: _Workspace, start: int, stop: int) -> None:
+        rows = _fill(work, points[start:stop], betas, polar_y, normalize)
+        torch.mul(rows.T, scale, out=out[start:stop])  # transposes into the output
 
-    _run(task, count, chunk, points.device)
+    _each_chunk(body, key, count, chunk, points.device)
     return out
 
 
@@ -378,22 +387,15 @@ def backward_into(grad_points: torch.Tensor, grad_out: torch.Tensor, lmax: int, 
     tables = _gradient_tensors(lmax, normalization, phase, halve, dtype, device)
     order = (1, 2, 0) if polar_y else (0, 1, 2)  # input axis i is z-polar frame axis order[i]
 
-    @torch.no_grad()
-    def task(starts):
-        work = _take(key)
-        try:
-            for start in starts:
-                stop = min(count, start + chunk)
-                rows = _fill(work, points[start:stop], betas, polar_y, normalize)
-                gradient = _solid_gradient(work, rows, grad_out[start:stop], tables)
-                if normalize:
-                    _project(work, gradient)
-                for axis in range(3):
-                    grad_points[start:stop, axis].copy_(gradient[order[axis]])
-        finally:
-            _give_back(key, work)
+    def body(work: _Workspace, start: int, stop: int) -> None:
+        rows = _fill(work, points[start:stop], betas, polar_y, normalize)
+        gradient = _solid_gradient(work, rows, grad_out[start:stop], tables)
+        if normalize:
+            _project(work, gradient)
+        for axis in range(3):
+            grad_points[start:stop, axis].copy_(gradient[order[axis]])
 
-    _run(task, count, chunk, device)
+    _each_chunk(body, key, count, chunk, device)
     return grad_points
 
 
