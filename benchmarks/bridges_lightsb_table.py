@@ -36,7 +36,7 @@ LEARNING_RATES = {0.1: 3e-2, 1.0: 1e-2, 10.0: 6e-2}
 BATCH_SIZES = {0.1: 2048, 1.0: 128, 10.0: 128}
 
 
-def run_cell(dim: int, eps: float, steps: int, pool: int, sinkhorn_n: int) -> dict:
+def run_cell(dim: int, eps: float, steps: int, pool: int, sinkhorn_n: int, baseline: dict | None = None) -> dict:
     import numpy as np
     import torch
 
@@ -80,7 +80,7 @@ def run_cell(dim: int, eps: float, steps: int, pool: int, sinkhorn_n: int) -> di
     result = {"dim": dim, "epsilon": eps, "fit_seconds": fit_seconds, "batch_size": BATCH_SIZES[eps],
               "lr": LEARNING_RATES[eps], "cbw2_uvp_exact": exact,
               "cbw2_uvp_sampled": sampled, "bw2_uvp_p1": p1_uvp, "published_cbw2_uvp": PUBLISHED.get((eps, dim))}
-    result.update(sinkhorn_cell(bench, eps, sinkhorn_n, target_cov))
+    result.update(baseline if baseline is not None else sinkhorn_cell(bench, eps, sinkhorn_n, target_cov))
     return result
 
 
@@ -151,6 +151,9 @@ def main() -> None:
     parser.add_argument("--json", default="docs/img/bridges_lightsb_table.json")
     parser.add_argument("--markdown", default="docs/img/bridges_lightsb_table.md")
     parser.add_argument("--merge", action="store_true", help="keep the cells of an existing --json not rerun now")
+    parser.add_argument("--reuse-baseline", action="store_true",
+                        help="take POT's Sinkhorn columns and the sampling floor from the cells of --json (they do not "
+                             "depend on the Light SB kernel) instead of recomputing them")
     parser.add_argument("--floor-only", action="store_true",
                         help="only add 'sampled_floor' (the true plan scored the sampled way) to the cells of --json")
     args = parser.parse_args()
@@ -170,6 +173,12 @@ def main() -> None:
 
     torch.set_num_threads(args.threads)
     results = []
+    kept = {}
+    if args.reuse_baseline:
+        with open(args.json) as handle:
+            for cell in json.load(handle)["cells"]:
+                kept[(cell["epsilon"], cell["dim"])] = {key: value for key, value in cell.items()
+                                                        if key.startswith("sinkhorn_") or key == "sampled_floor"}
     if args.merge:
         try:
             with open(args.json) as handle:
@@ -179,7 +188,7 @@ def main() -> None:
             pass
     for eps in args.eps:
         for dim in args.dims:
-            result = run_cell(dim, eps, args.steps, args.pool, args.sinkhorn_n)
+            result = run_cell(dim, eps, args.steps, args.pool, args.sinkhorn_n, kept.get((eps, dim)))
             results.append(result)
             results.sort(key=lambda cell: (cell["epsilon"], cell["dim"]))
             print(json.dumps(result), flush=True)

@@ -167,6 +167,44 @@ def test_fit_is_deterministic_and_learns_the_plan():
     assert np.mean(losses[-100:]) < np.mean(losses[:100])
 
 
+@pytest.mark.parametrize("eps", [0.01, 0.1, 1.0, 10.0])
+def test_closed_form_gradient_equals_autograd(eps):
+    # fit() steps with loss_and_gradient (diagonal model); it must be the gradient of loss() to rounding, also at
+    # small ε where most softmax weights fall below e^-60 and are clamped
+    generator = torch.Generator().manual_seed(11)
+    model = LightSB(6, 9, eps, seed=2)
+    with torch.no_grad():
+        model.s.add_(0.3 * torch.randn(model.s.shape, generator=generator, dtype=torch.float64))
+        model.log_alpha.add_(torch.randn(9, generator=generator, dtype=torch.float64))
+    x0 = torch.randn(50, 6, generator=generator, dtype=torch.float64)
+    x1 = 1.5 * torch.randn(40, 6, generator=generator, dtype=torch.float64) + 0.5
+    loss = model.loss(x0, x1)
+    loss.backward()
+    closed_loss, grads = model.loss_and_gradient(x0, x1)
+    assert abs(float(closed_loss - loss.detach())) <= 64 * EPS64 * max(1.0, abs(float(loss.detach())))
+    for grad, parameter in zip(grads, (model.log_alpha, model.r, model.s)):
+        scale = float(parameter.grad.abs().max())
+        assert float((grad - parameter.grad).abs().max()) <= 1e-12 * scale
+    with pytest.raises(ValueError, match="diagonal model"):
+        LightSB(2, 3, 1.0, covariance="full").loss_and_gradient(x0[:, :2], x1[:, :2])
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_clamped_logsumexp_agrees_with_torch(dtype):
+    from assay.kernels.bridges.lightsb import _log_sum_and_weights, _logsumexp
+
+    generator = torch.Generator().manual_seed(4)
+    logits = (torch.rand(300, 50, generator=generator, dtype=torch.float64) * -1e4).to(dtype)
+    logits[:, 7] = 0  # one dominant term per row; the rest span e^0 … e^-10000
+    logits[:5, 8] = -1e-3  # and rows with two comparable ones
+    expected = torch.logsumexp(logits.double(), dim=-1)
+    lse, weights = _log_sum_and_weights(logits)
+    tolerance = 4 * torch.finfo(dtype).eps
+    assert float((lse.double() - expected).abs().max()) <= tolerance
+    assert float((_logsumexp(logits).double() - expected).abs().max()) <= tolerance
+    assert float((weights.double() - torch.softmax(logits.double(), dim=-1)).abs().max()) <= tolerance
+
+
 def test_float32_model_and_loss_flops_are_linear_in_batch_components_and_dimension():
     model = LightSB(4, 5, 0.5, dtype=torch.float32)
     x = torch.randn(16, 4)
