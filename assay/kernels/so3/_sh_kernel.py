@@ -18,9 +18,9 @@ The backward pass recomputes ``Q`` for the chunk, gathers the incoming gradient 
 and divides by the length: ``∂L/∂r = (G − (G·u) u)/|r|``.
 
 Threads (CPU): runs of chunks go to ``torch.get_num_threads()`` threads of a pool in which torch runs every
-operation on the calling thread (:func:`_pool`; torch releases the interpreter lock inside its operations), so a
-call synchronizes its threads once, as a hand-written OpenMP kernel does, instead of once per operation — on the
-shared 2-core machine an operation split over two busy cores was measured to wait milliseconds for the second
+operation on the calling thread (:mod:`assay.kernels._threads`), so a call synchronizes its threads once, as a
+hand-written OpenMP kernel does, instead of once per operation — on the shared 2-core machine an operation split
+over two busy cores was measured to wait milliseconds for the second
 one. On a GPU the whole batch is one chunk. CPU workspaces are kept between calls (:data:`KEPT_BYTES` in all), so
 a call touches no fresh memory except its output, which on the CPU comes from numpy's allocator (transparent huge
 pages, see :func:`empty_output`).
@@ -33,7 +33,6 @@ recurrence ~0.5–1.3 ns, the normalization ~10–25 ns per point; in all ~3.5 n
 
 from __future__ import annotations
 
-import os
 import threading
 from collections import OrderedDict
 from functools import lru_cache
@@ -41,6 +40,7 @@ from functools import lru_cache
 import numpy as np
 import torch
 
+from assay.kernels._threads import run_split
 from assay.kernels.so3._sh_tables import beta_table, component_scales, gradient_tables, mirror_index
 
 __all__ = ["CHUNK_BYTES", "KEPT_BYTES", "MAX_CHUNK_POINTS", "backward_into", "chunk_points", "empty_output",
@@ -284,56 +284,11 @@ def _fill(work: _Workspace, points: torch.Tensor, betas: tuple, polar_y: bool, n
     return rows
 
 
-_POOL: dict = {}
-_POOL_LOCK = threading.Lock()
-if hasattr(os, "register_at_fork"):  # POSIX: a forked child has none of the parent's threads
-    os.register_at_fork(after_in_child=_POOL.clear)
-
-
-def _single_threaded_worker(ready: threading.Barrier) -> int:
-    threads = torch.get_num_threads()  # torch reads its thread setting for this thread here, once
-    ready.wait()
-    return threads
-
-
-def _pool(workers: int):
-    """A pool of ``workers`` threads in which torch runs every operation on the calling thread.
-
-    torch decides per thread, at that thread's first use, how many threads an operation may split over, from the
-    value of ``torch.set_num_threads``; the pool's threads are started while it is 1 (then the previous value is
-    restored), so their operations never open parallel regions of their own, whatever their size. Returns None
-    when that did not take (e.g. torch's native parallel backend, where the setting is fixed once work started).
-    """
-    with _POOL_LOCK:
-        if workers in _POOL:
-            return _POOL[workers]
-        from concurrent.futures import ThreadPoolExecutor
-
-        previous = torch.get_num_threads()
-        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="assay-sh")
-        ready = threading.Barrier(workers)
-        try:
-            torch.set_num_threads(1)
-            started = [pool.submit(_single_threaded_worker, ready) for _ in range(workers)]
-            serial = all(future.result() == 1 for future in started)
-        finally:
-            torch.set_num_threads(previous)
-        _POOL[workers] = pool if serial else None
-        return _POOL[workers]
-
-
 def _run(task, count: int, chunk: int, device: torch.device) -> None:
     """``task(starts)`` over the chunk starts ``0, chunk, 2·chunk, …``: on the CPU shared among
     ``torch.get_num_threads()`` single-threaded workers (contiguous runs of chunks each), else on this thread."""
     starts = list(range(0, count, chunk))
-    threads = min(torch.get_num_threads(), len(starts)) if device.type == "cpu" else 1
-    pool = _pool(threads) if threads > 1 else None
-    if pool is None:
-        task(starts)
-        return
-    parts = [starts[i * len(starts) // threads : (i + 1) * len(starts) // threads] for i in range(threads)]
-    for future in [pool.submit(task, part) for part in parts]:
-        future.result()
+    run_split(task, starts, torch.get_num_threads() if device.type == "cpu" else 1)
 
 
 def _each_chunk(body, key: tuple, count: int, chunk: int, device: torch.device) -> None:
