@@ -2,12 +2,16 @@
 
 Workload (issue 9): 4096 clouds × 64 points in ℝ³, float32, CPU, E(3) frames (8 sign frames), through a small
 per-point MLP (default 3 → 32 → 32 → 1, SiLU, summed over points; ``--hidden``/``--layers`` change it) — the
-invariant output. Timed with ``torch.utils.benchmark`` (median of repeated blocks, after a warm-up), one thread by
-default so the ratios are not set by how many cores happen to be free.
+invariant output. One thread by default so the ratios are not set by how many cores happen to be free
+(``--threads 2`` uses both of the development machine's cores).
+
+Method: every case is warmed up once, then all cases are timed *alternately*, one call each per round, for
+``--rounds`` rounds, so a busy or throttled machine slows all of them alike; the table shows the minimum over the
+rounds (and the median), and the ratios are ratios of minima (of medians in the JSON too).
 
 - ``assay``: :func:`assay.kernels.frames.frame_average` (degeneracy check on, policy ``haar``; the generic clouds
   here are never degenerate, so the check is the only extra work), default ``chunk="auto"`` (``fn`` called on
-  pieces of about 8192 points);
+  pieces of about ``AUTO_CHUNK_POINTS`` = 32768 points);
 - ``assay, chunk=None``: the same with ``fn`` called once on all B·|F| framed clouds (the kernel before chunking);
 - ``frame-averaging-pytorch``: ``FrameAverage(mlp, dim=3, invariant_output=True)`` (one call on the whole batch);
 - ``per-cloud loop``: what a user with a one-cloud frame-averaging function writes — ``frame_average`` called on
@@ -18,22 +22,24 @@ default so the ratios are not set by how many cores happen to be free.
 - the degeneracy check on its own (relative gaps and the flag from the eigenvalues) vs the batched ``eigh``.
 
 Both loops are timed on ``--loop-clouds`` clouds and scaled to ``--clouds`` (a loop's time is linear in the clouds).
-``--chunks`` also times ``chunk = P // n`` for P in 2048 … 32768 points per call (how ``AUTO_CHUNK_POINTS`` was
+``--chunks`` also times ``chunk = P // n`` for P in 2048 … 65536 points per call (how ``AUTO_CHUNK_POINTS`` was
 chosen).
 
 Usage: ``python benchmarks/frames_benchmark.py [--threads 1] [--clouds 4096] [--points 64] [--hidden 32]
-[--layers 2] [--chunks] [--json PATH]``.
+[--layers 2] [--rounds 9] [--chunks] [--json PATH]``.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
+import statistics
+import time
 import warnings
 
 import torch
-from torch.utils import benchmark
 
 
 def mlp(hidden: int = 32, layers: int = 2) -> torch.nn.Module:
@@ -44,9 +50,18 @@ def mlp(hidden: int = 32, layers: int = 2) -> torch.nn.Module:
     return torch.nn.Sequential(*modules, torch.nn.Linear(hidden, 1))
 
 
-def median_seconds(fn, min_run_time: float) -> float:
-    fn()  # warm-up
-    return benchmark.Timer(stmt="fn()", globals={"fn": fn}).blocked_autorange(min_run_time=min_run_time).median
+def alternating_timings(cases: dict, rounds: int) -> tuple[dict, dict]:
+    """Minimum and median wall time of each case over ``rounds`` rounds that call every case once, in turn."""
+    for fn in cases.values():
+        fn()  # warm-up
+    times: dict[str, list[float]] = {name: [] for name in cases}
+    for _ in range(rounds):
+        for name, fn in cases.items():
+            start = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - start)
+    return ({name: min(values) for name, values in times.items()},
+            {name: statistics.median(values) for name, values in times.items()})
 
 
 def main() -> None:
@@ -57,7 +72,7 @@ def main() -> None:
     parser.add_argument("--loop-clouds", type=int, default=512, help="clouds timed in the loop (scaled up)")
     parser.add_argument("--hidden", type=int, default=32, help="MLP width")
     parser.add_argument("--layers", type=int, default=2, help="hidden layers of the MLP")
-    parser.add_argument("--min-run-time", type=float, default=2.0)
+    parser.add_argument("--rounds", type=int, default=9, help="rounds of alternating timings")
     parser.add_argument("--chunks", action="store_true", help="also sweep the chunk size")
     parser.add_argument("--json", default="")
     args = parser.parse_args()
@@ -72,17 +87,40 @@ def main() -> None:
     def per_point(Y: torch.Tensor) -> torch.Tensor:
         return net(Y).sum(dim=(-1, -2))
 
-    results: dict[str, float] = {}
-    with torch.no_grad():
-        results["assay"] = median_seconds(lambda: frame_average(per_point, points), args.min_run_time)
-        results["assay, chunk=None"] = median_seconds(lambda: frame_average(per_point, points, chunk=None),
-                                                      args.min_run_time)
-        if args.chunks:
-            for size in (2048, 4096, 8192, 16384, 32768):
-                results[f"assay, {size} points per call"] = median_seconds(
-                    lambda size=size: frame_average(per_point, points, chunk=max(1, size // args.points)),
-                    args.min_run_time)
+    scale = args.clouds / args.loop_clouds  # the loops run on a subset; their time is linear in the clouds
+    subset = points[: args.loop_clouds]
+    patterns = torch.tensor([[a, b, c] for a in (1.0, -1.0) for b in (1.0, -1.0) for c in (1.0, -1.0)])
 
+    def loop() -> None:
+        for cloud in subset:
+            frame_average(per_point, cloud)
+
+    def by_hand() -> None:
+        for cloud in subset:
+            centred = cloud - cloud.mean(dim=0)
+            _, vectors = torch.linalg.eigh(centred.T @ centred)
+            frames = vectors[None] * patterns[:, None, :]  # (8, 3, 3): V diag(s)
+            per_point(centred[None] @ frames).mean()
+
+    centred = points - points.mean(dim=1, keepdim=True)
+    scatter = centred.transpose(1, 2) @ centred
+    eigenvalues = torch.linalg.eigvalsh(scatter)
+    tol = torch.finfo(points.dtype).eps ** 0.5
+
+    def check() -> torch.Tensor:
+        top = eigenvalues[:, -1:].clamp_min(torch.finfo(points.dtype).tiny)
+        return ((eigenvalues[:, 1:] - eigenvalues[:, :-1]) / top <= tol).any(dim=1)
+
+    cases = {
+        "assay": lambda: frame_average(per_point, points),
+        "assay, chunk=None": lambda: frame_average(per_point, points, chunk=None),
+    }
+    if args.chunks:
+        for size in (2048, 4096, 8192, 16384, 32768, 65536):
+            cases[f"assay, {size} points per call"] = (
+                lambda size=size: frame_average(per_point, points, chunk=max(1, size // args.points)))
+    agreement = float("nan")
+    with torch.no_grad():
         try:
             from frame_averaging_pytorch import FrameAverage
 
@@ -92,41 +130,17 @@ def main() -> None:
             peer_value = peer(points).sum(-1)
             ours = frame_average(per_point, points).value
             agreement = float(((peer_value - ours).abs() / ours.abs().clamp_min(1)).max())
-            results["frame-averaging-pytorch"] = median_seconds(lambda: peer(points), args.min_run_time)
+            cases["frame-averaging-pytorch"] = lambda: peer(points)
         except ImportError:
-            agreement = float("nan")
-
-        subset = points[: args.loop_clouds]
-
-        def loop() -> None:
-            for cloud in subset:
-                frame_average(per_point, cloud)
-
-        results["per-cloud loop"] = median_seconds(loop, args.min_run_time) * args.clouds / args.loop_clouds
-
-        patterns = torch.tensor([[a, b, c] for a in (1.0, -1.0) for b in (1.0, -1.0) for c in (1.0, -1.0)])
-
-        def by_hand() -> None:
-            for cloud in subset:
-                centred = cloud - cloud.mean(dim=0)
-                _, vectors = torch.linalg.eigh(centred.T @ centred)
-                frames = vectors[None] * patterns[:, None, :]  # (8, 3, 3): V diag(s)
-                per_point(centred[None] @ frames).mean()
-
-        results["per-cloud loop, by hand"] = median_seconds(by_hand, args.min_run_time) * args.clouds / \
-            args.loop_clouds
-
-        centred = points - points.mean(dim=1, keepdim=True)
-        scatter = centred.transpose(1, 2) @ centred
-        eigenvalues = torch.linalg.eigvalsh(scatter)
-        tol = torch.finfo(points.dtype).eps ** 0.5
-
-        def check() -> torch.Tensor:
-            scale = eigenvalues[:, -1:].clamp_min(torch.finfo(points.dtype).tiny)
-            return ((eigenvalues[:, 1:] - eigenvalues[:, :-1]) / scale <= tol).any(dim=1)
-
-        results["eigh"] = median_seconds(lambda: torch.linalg.eigh(scatter), args.min_run_time / 2)
-        results["degeneracy check"] = median_seconds(check, args.min_run_time / 2)
+            pass
+        cases["per-cloud loop"] = loop
+        cases["per-cloud loop, by hand"] = by_hand
+        cases["eigh"] = lambda: torch.linalg.eigh(scatter)
+        cases["degeneracy check"] = check
+        results, medians = alternating_timings(cases, args.rounds)
+    for timings in (results, medians):
+        for name in ("per-cloud loop", "per-cloud loop, by hand"):
+            timings[name] *= scale
 
     rows = [
         ("assay frame_average (with degeneracy check)", results["assay"]),
@@ -143,14 +157,17 @@ def main() -> None:
           f"torch {torch.__version__}, {platform.processor() or platform.machine()}")
     for name, seconds in rows:
         print(f"{name:<50} {seconds * 1e3:10.2f} ms")
-    ratios = {
-        "peer_over_assay": results.get("frame-averaging-pytorch", float("nan")) / results["assay"],
-        "loop_over_assay": results["per-cloud loop"] / results["assay"],
-        "hand_loop_over_assay": results["per-cloud loop, by hand"] / results["assay"],
-        "one_call_over_assay": results["assay, chunk=None"] / results["assay"],
-        "check_over_eigh": results["degeneracy check"] / results["eigh"],
-        "max_relative_difference_to_peer": agreement,
-    }
+    print(f"(minimum of {args.rounds} alternating rounds; medians in the JSON)")
+    def ratios_of(timings: dict) -> dict:
+        return {
+            "peer_over_assay": timings.get("frame-averaging-pytorch", float("nan")) / timings["assay"],
+            "loop_over_assay": timings["per-cloud loop"] / timings["assay"],
+            "hand_loop_over_assay": timings["per-cloud loop, by hand"] / timings["assay"],
+            "one_call_over_assay": timings["assay, chunk=None"] / timings["assay"],
+            "check_over_eigh": timings["degeneracy check"] / timings["eigh"],
+        }
+
+    ratios = {**ratios_of(results), "max_relative_difference_to_peer": agreement}
     print(f"frame-averaging-pytorch / assay: {ratios['peer_over_assay']:.2f}×")
     print(f"per-cloud loop / assay:          {ratios['loop_over_assay']:.1f}×")
     print(f"per-cloud loop by hand / assay:  {ratios['hand_loop_over_assay']:.1f}×")
@@ -159,8 +176,9 @@ def main() -> None:
     print(f"max relative difference of the two invariant outputs: {agreement:.2e}")
     if args.json:
         with open(args.json, "w") as handle:
-            json.dump({"config": vars(args), "seconds": results, "ratios": ratios, "torch": torch.__version__},
-                      handle, indent=2)
+            json.dump({"config": vars(args), "seconds": results, "median_seconds": medians, "ratios": ratios,
+                       "median_ratios": ratios_of(medians), "load_average": os.getloadavg(),
+                       "torch": torch.__version__}, handle, indent=2)
 
 
 if __name__ == "__main__":

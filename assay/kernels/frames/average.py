@@ -12,8 +12,9 @@ invariance) and
 ``fn`` receives framed inputs ``(M, n, d)`` in pieces: each piece holds every frame element of
 ``max(1, chunk // |F|)`` consecutive clouds, framed just before the call and averaged just after it
 (``chunk="auto"``: about :data:`AUTO_CHUNK_POINTS` points per call on CPU — the framed copies and the activations
-of a small MLP then stay in the core's cache, measured 1.9–2.4× faster than one call on the whole ``B · |F|``
-batch in ``benchmarks/frames_benchmark.py`` — and the whole batch in one call on other devices; ``chunk=None``:
+of a small MLP then stay near the core instead of streaming through memory, measured 2.5–3.4× faster than one call
+on the whole ``B · |F|`` batch in ``benchmarks/frames_benchmark.py`` — and the whole batch in one call on other
+devices; ``chunk=None``:
 always one call). So ``fn`` must act on each leading index independently (an MLP, a per-cloud network).
 
 Frames: ``frames="all"`` uses the 2^d (O/E) or 2^(d−1) (SO/SE) sign frames; ``frames="stochastic"`` draws
@@ -52,9 +53,11 @@ from assay.reference.frames.conventions import DEGENERACY, parse_group
 
 __all__ = ["AUTO_CHUNK_POINTS", "FrameAverage", "frame_average", "haar_orthogonal"]
 
-#: points (framed clouds × n) per call of ``fn`` with ``chunk="auto"`` on CPU: 8192 points × 32 float32 features
-#: is 1 MiB of activations per layer, inside a 2 MiB L2 (``benchmarks/frames_benchmark.py --chunks`` measures it).
-AUTO_CHUNK_POINTS = 8192
+#: points (framed clouds × n) per call of ``fn`` with ``chunk="auto"`` on CPU. ``benchmarks/frames_benchmark.py
+#: --chunks`` (minimum of alternating runs, 1 and 2 threads, MLPs 3→16→1 and 3→32→32→1 on 4096 × 64 points):
+#: 8192 points per call takes 1.16–1.7× the time of 32768 (more calls of fn), 65536 takes 0.96–1.7× (its
+#: activations, 4–8 MiB per layer, leave the 2 MiB L2).
+AUTO_CHUNK_POINTS = 32768
 
 OUTPUTS = ("invariant", "vectors", "equivariant", "positions")
 FRAME_MODES = ("all", "stochastic")
