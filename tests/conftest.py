@@ -5,14 +5,25 @@
 - ``--runslow`` (or the ``thorough`` profile) runs the tests marked ``@pytest.mark.slow``, skipped by default.
 - Loads the conformance plugin (``assay.conformance.plugin``) when it is not installed as a ``pytest11`` entry
   point, so the plugin's fixtures and ``--assay-*`` options exist in an uninstalled checkout too.
+- Imports the C-extension modules that pytester's in-process runs use, once, before any of them (see below).
 """
 
 from __future__ import annotations
 
 from importlib.metadata import entry_points
 
+# pytester's in-process runs drop the modules first imported inside them when they end; numpy and torch cannot be
+# imported twice in one process (the second import fails with "SystemError: bad call flags" and the interpreter
+# later segfaults), which happened in an xdist worker whose first torch import came from an inner run. So the
+# modules the inner runs use are imported here, once.
+import numpy  # noqa: F401
 import pytest
+import torch  # noqa: F401
 
+import assay.conformance.contracts
+import assay.conformance.measure
+import assay.conformance.report
+import assay.core.errors  # noqa: F401
 from assay.core.profiles import load_profile
 
 PROFILE = load_profile()

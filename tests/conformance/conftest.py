@@ -6,13 +6,6 @@ from importlib.metadata import entry_points
 
 import pytest
 
-# pytester's in-process runs drop modules first imported inside them; numpy cannot be imported twice in one
-# process, so the modules the inner runs use are imported here, once.
-import assay.conformance.contracts
-import assay.conformance.measure
-import assay.conformance.report
-import assay.core.errors  # noqa: F401
-
 DEMO_ADAPTERS = '''
 from assay.conformance.adapters import Adapter, AdapterUnavailable, capability
 
