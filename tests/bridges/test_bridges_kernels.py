@@ -187,6 +187,10 @@ def test_closed_form_gradient_equals_autograd(eps):
         assert float((grad - parameter.grad).abs().max()) <= 1e-12 * scale
     with pytest.raises(ValueError, match="diagonal model"):
         LightSB(2, 3, 1.0, covariance="full").loss_and_gradient(x0[:, :2], x1[:, :2])
+    with pytest.raises(ValueError, match=r"x1 must have shape \(n, 6\)"):
+        model.loss_and_gradient(x0, x1[:, :5])
+    with pytest.raises(ValueError, match="x0 must be finite"):
+        model.loss_and_gradient(torch.full_like(x0, float("nan")), x1)
 
 
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
