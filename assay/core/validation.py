@@ -19,7 +19,9 @@ from typing import Any
 __all__ = [
     "MAX_DPS",
     "as_degree",
+    "as_device",
     "as_float_tensor",
+    "as_floating_dtype",
     "as_int",
     "as_order",
     "as_real",
@@ -182,6 +184,29 @@ def as_tolerance(value: object, name: str = "atol") -> float:
     if result < 0:
         raise ValueError(f"{name} must be >= 0, got {value!r}")
     return result
+
+
+def as_device(device: object, name: str = "device") -> Any:
+    """``device`` as a ``torch.device``: a ``torch.device`` or a string naming one."""
+    import torch
+
+    if not isinstance(device, (str, torch.device)):
+        raise TypeError(f"{name} must be a torch.device or a str, got {type(device).__name__}")
+    try:
+        return torch.device(device)
+    except RuntimeError as error:
+        raise ValueError(f"{name} must name a torch device, got {device!r} ({error})") from None
+
+
+def as_floating_dtype(dtype: object, name: str = "dtype") -> Any:
+    """``dtype`` as a floating ``torch.dtype`` (refuses other objects and integer or complex dtypes)."""
+    import torch
+
+    if not isinstance(dtype, torch.dtype):
+        raise TypeError(f"{name} must be a torch.dtype, got {type(dtype).__name__}")
+    if not dtype.is_floating_point:
+        raise ValueError(f"{name} must be a floating dtype (float32 or float64), got {dtype}")
+    return dtype
 
 
 def as_float_tensor(x: object, name: str, *, dtypes: tuple[Any, ...] | None = None, like: Any = None,

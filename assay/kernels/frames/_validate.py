@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-__all__ = ["MAX_SIGN_DIMENSION", "check_bool", "check_device", "check_dtype", "check_mask", "check_points"]
+__all__ = ["MAX_SIGN_DIMENSION", "check_bool", "check_mask", "check_points"]
 
 #: The largest d for which the 2^d sign patterns are built (a million rows).
 MAX_SIGN_DIMENSION = 20
@@ -15,25 +15,6 @@ def check_bool(value: object, name: str) -> bool:
     if not isinstance(value, bool):
         raise TypeError(f"{name} must be a bool, got {type(value).__name__}")
     return value
-
-
-def check_dtype(dtype: object, name: str = "dtype") -> torch.dtype:
-    """A floating ``torch.dtype``."""
-    if not isinstance(dtype, torch.dtype):
-        raise TypeError(f"{name} must be a torch.dtype, got {type(dtype).__name__}")
-    if not dtype.is_floating_point:
-        raise ValueError(f"{name} must be a floating dtype (float32 or float64), got {dtype}")
-    return dtype
-
-
-def check_device(device: object, name: str = "device") -> torch.device:
-    """A ``torch.device`` or a string naming one."""
-    if not isinstance(device, (str, torch.device)):
-        raise TypeError(f"{name} must be a str or torch.device, got {type(device).__name__}")
-    try:
-        return torch.device(device)
-    except RuntimeError as error:
-        raise ValueError(f"{name} must name a torch device, got {device!r} ({error})") from None
 
 
 def check_points(points: object, name: str = "points") -> torch.Tensor:

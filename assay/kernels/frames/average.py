@@ -47,7 +47,8 @@ from dataclasses import dataclass
 import torch
 
 from assay.core.conventions import resolve
-from assay.kernels.frames._validate import check_device, check_dtype, check_mask, check_points
+from assay.core.validation import as_device, as_floating_dtype
+from assay.kernels.frames._validate import check_mask, check_points
 from assay.kernels.frames.pca import pca_frames
 from assay.reference.frames.conventions import DEGENERACY, parse_group
 
@@ -98,8 +99,8 @@ def haar_orthogonal(shape: tuple[int, ...], k: int, *, dtype: torch.dtype, devic
     if elements > MAX_HAAR_ELEMENTS:
         raise ValueError(f"shape {tuple(shape)} with k = {k} asks for {elements} numbers; at most "
                          f"MAX_HAAR_ELEMENTS = {MAX_HAAR_ELEMENTS}")
-    dtype = check_dtype(dtype)
-    device = check_device(device)
+    dtype = as_floating_dtype(dtype)
+    device = as_device(device)
     if generator is not None and not isinstance(generator, torch.Generator):
         raise TypeError(f"generator must be a torch.Generator or None, got {type(generator).__name__}")
     source = generator.device if generator is not None else device  # draw where the generator lives

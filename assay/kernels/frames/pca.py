@@ -21,11 +21,10 @@ from functools import lru_cache
 
 import torch
 
+from assay.core.validation import as_device, as_floating_dtype
 from assay.kernels.frames._validate import (
     MAX_SIGN_DIMENSION,
     check_bool,
-    check_device,
-    check_dtype,
     check_mask,
     check_points,
 )
@@ -61,8 +60,8 @@ def sign_patterns(d: int, proper: bool, dtype: torch.dtype, device: torch.device
     if not 1 <= d <= MAX_SIGN_DIMENSION:
         raise ValueError(f"d must satisfy 1 <= d <= {MAX_SIGN_DIMENSION} (2^d sign patterns), got {d}")
     check_bool(proper, "proper")
-    dtype = check_dtype(dtype)
-    device = check_device(device)
+    dtype = as_floating_dtype(dtype)
+    device = as_device(device)
     return torch.tensor(_patterns(d, proper), dtype=dtype, device=device)
 
 

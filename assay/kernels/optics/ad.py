@@ -14,6 +14,7 @@ from typing import Any
 
 import torch
 
+from assay.core.validation import as_device, as_floating_dtype
 from assay.reference.optics.ad import Primitive, chain_output_shape, check_chain
 from assay.reference.optics.chains import checkpointed, optic_chain, right_nested
 from assay.reference.optics.lens import Lens, primitive_lens
@@ -35,16 +36,7 @@ def _tensor(value: Any, dtype: torch.dtype, device: Any) -> torch.Tensor:
 
 def check_dtype_device(dtype: Any, device: Any) -> tuple[torch.dtype, torch.device]:
     """``dtype`` (a floating ``torch.dtype``) and ``device`` (anything ``torch.device`` accepts)."""
-    if not isinstance(dtype, torch.dtype):
-        raise TypeError(f"dtype must be a torch.dtype, got {type(dtype).__name__}")
-    if not dtype.is_floating_point:
-        raise ValueError(f"dtype must be a floating dtype, got {dtype}")
-    if not isinstance(device, (str, torch.device)):
-        raise TypeError(f"device must be a str or torch.device, got {type(device).__name__}")
-    try:
-        return dtype, torch.device(device)
-    except RuntimeError as error:
-        raise ValueError(f"device must name a torch device, got {device!r} ({error})") from None
+    return as_floating_dtype(dtype), as_device(device)
 
 
 def _check_tensor(value: Any, name: str, shape: tuple[int, ...], like: torch.Tensor | None = None) -> torch.Tensor:

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 
 import torch
 
-from assay.core.validation import as_float_tensor, as_int, as_real
+from assay.core.validation import as_device, as_float_tensor, as_int, as_real
 
 __all__ = [
     "CG_MAX_DEGREE",
@@ -166,12 +166,7 @@ def plan_dtype_device(dtype: object, device: object) -> tuple[torch.dtype, torch
     """A plan's dtype (float32 or float64) and device (a ``torch.device`` or a string naming one)."""
     if dtype not in (torch.float32, torch.float64):
         raise TypeError(f"dtype must be torch.float32 or torch.float64, got {dtype!r}")
-    if not isinstance(device, (str, torch.device)):
-        raise TypeError(f"device must be a torch.device or a str, got {type(device).__name__}")
-    try:
-        return dtype, torch.device(device)
-    except RuntimeError as error:
-        raise ValueError(f"device must name a torch device, got {device!r}: {error}") from None
+    return dtype, as_device(device)
 
 
 def empty_product(x: torch.Tensor, y: torch.Tensor, batch_shape: tuple[int, ...], width: int,
