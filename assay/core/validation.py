@@ -263,17 +263,19 @@ def check_finite(value: object, name: str) -> None:
             raise ValueError(f"{name} must be finite, got {item!r}")
 
 
-def as_point_array(value: object, name: str = "xyz"):
-    """``value`` as a float64 numpy array of 3-D points, shape ``(..., 3)``; strings, None, non-real entries and a
-    last dimension other than 3 are refused, naming ``name``."""
+def as_point_array(value: object, name: str = "xyz", width: int = 3, what: str = "points"):
+    """``value`` as a float64 numpy array of ``width``-vectors (``what``: points, quaternions…), shape
+    ``(..., width)``; strings, None, non-real entries and a last dimension other than ``width`` are refused,
+    naming ``name``."""
     import numpy as np
 
     if isinstance(value, (str, bytes)) or value is None:
-        raise TypeError(f"{name} must be an array of points, got {type(value).__name__}")
+        raise TypeError(f"{name} must be an array of {what}, got {type(value).__name__}")
     try:
         points = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError) as error:
         raise TypeError(f"{name} must be an array of real numbers: {error}") from None
-    if points.shape[-1:] != (3,):
-        raise ValueError(f"{name} must have shape (..., 3), a last dimension of size 3; got shape {points.shape}")
+    if points.shape[-1:] != (width,):
+        raise ValueError(f"{name} must have shape (..., {width}), a last dimension of size {width}; got shape "
+                         f"{points.shape}")
     return points

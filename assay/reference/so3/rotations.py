@@ -30,7 +30,7 @@ import mpmath
 import numpy as np
 
 from assay.core.conventions import resolve
-from assay.core.validation import as_tolerance, check_dps
+from assay.core.validation import as_point_array, as_tolerance, check_dps
 from assay.reference.so3._mp import to_mpf
 from assay.reference.so3.conventions import EULER
 
@@ -192,14 +192,7 @@ def rotation_matrix_from_quaternion(q: Any) -> np.ndarray:
     """float64 rotation matrices of unit quaternions ``q = (w, x, y, z)`` (shape ``(..., 4)`` → ``(..., 3, 3)``),
     ``R(q) r = q r q*``. The one float formula of assay (the mpmath one is :func:`matrix_from_quaternion`); the
     quaternions must already be unit (``|‖q‖ − 1| ≤ 1e-12``)."""
-    if isinstance(q, (str, bytes)) or q is None:
-        raise TypeError(f"q must be an array of quaternions, got {type(q).__name__}")
-    try:
-        q = np.asarray(q, dtype=np.float64)
-    except (TypeError, ValueError) as error:
-        raise TypeError(f"q must be an array of real numbers: {error}") from None
-    if q.shape[-1:] != (4,):
-        raise ValueError(f"q must have shape (..., 4), got {q.shape}")
+    q = as_point_array(q, "q", width=4, what="quaternions")
     if not np.all(np.isfinite(q)) or np.any(np.abs(np.linalg.norm(q, axis=-1) - 1) > 1e-12):
         raise ValueError("q must hold finite unit quaternions (|‖q‖ − 1| <= 1e-12)")
     w, x, y, z = np.moveaxis(q, -1, 0)
