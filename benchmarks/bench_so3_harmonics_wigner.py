@@ -2,11 +2,12 @@
 error (track).
 
 - Spherical harmonics: 10⁵ points, all degrees ≤ lmax ∈ {4, 8, 12, 24}, float64 and float32, real
-  integral-normalized, polar axis z: assay's ``spherical_harmonics`` (forward, and forward + backward with a fixed
-  upstream gradient), sphericart's numpy ``SphericalHarmonics(lmax).compute`` and ``sphericart.torch``'s module
-  (forward, forward + backward) on the same points; e3nn's ``o3.spherical_harmonics(range(lmax+1),
-  normalize=True)`` (lmax ≤ 12, float64) in its own (y-polar) basis against assay's ``polar_axis="y"`` (the same
-  numbers). ``benchmarks/so3_kernels_table.py`` times the same cases alternately in one run and prints the ratios.
+  integral-normalized, polar axis z: assay's ``spherical_harmonics`` (forward — on the CPU its C kernel, and its
+  torch route —, and forward + backward with a fixed upstream gradient), sphericart's numpy
+  ``SphericalHarmonics(lmax).compute`` and ``sphericart.torch``'s module (forward, forward + backward) on the same
+  points; e3nn's ``o3.spherical_harmonics(range(lmax+1), normalize=True)`` (lmax ≤ 12, float64) in its own
+  (y-polar) basis against assay's ``polar_axis="y"`` (the same numbers). ``benchmarks/so3_kernels_table.py`` times
+  the same cases alternately in one run and prints the ratios.
 - Wigner D: 1000 rotation matrices, float64, the block-diagonal matrix of all degrees ≤ lmax; e3nn's
   ``Irreps("0e + 1o + …").D_from_matrix`` (Euler angles, then one ``matrix_exp`` of the generators per degree and
   angle) with the default dtype set to float64 (e3nn builds its generators in the default dtype), against
@@ -89,6 +90,13 @@ class SphericalHarmonics(_HarmonicsCase):
     def time_assay_forward_backward(self, lmax, dtype):
         self.leaf.grad = None
         self.kernel(lmax, self.leaf).backward(self.gradient)
+
+    def time_assay_torch_route(self, lmax, dtype):
+        # the forward pass without the C kernel (GPUs, no compiler): what the CPU used before it
+        from assay.kernels import _native
+
+        with _native.disabled():
+            self.kernel(lmax, self.points)
 
     def peakmem_assay(self, lmax, dtype):
         self.kernel(lmax, self.points)

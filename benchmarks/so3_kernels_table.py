@@ -5,7 +5,10 @@ Run: ``python benchmarks/so3_kernels_table.py [--repeats 15] [--threads 2] [--de
 
 Spherical harmonics (real, integral-normalized, polar axis z — every peer's default; the same points for all):
 
-- ``assay``: :func:`assay.kernels.so3.harmonics.spherical_harmonics` on a torch tensor;
+- ``assay``: :func:`assay.kernels.so3.harmonics.spherical_harmonics` on a torch tensor (on the CPU its C forward
+  kernel, :mod:`assay.kernels._native`, where it is built; the JSON records which);
+- ``assay torch route``: the same call inside ``assay.kernels._native.disabled()`` — the torch operations the
+  kernel uses on GPUs and without a compiler (the CPU kernel before the C one);
 - ``sphericart``: ``sphericart.SphericalHarmonics(L).compute(x)`` on the numpy view of the same points (C++,
   its own OpenMP threads);
 - ``sphericart-torch``: ``sphericart.torch.SphericalHarmonics(L)(x)`` on the same torch tensor;
@@ -82,6 +85,7 @@ def harmonics_rows(lmaxes, dtypes, count, repeats, device, synchronize) -> list[
     """One row per (L, dtype): forward against sphericart and sphericart-torch, forward+backward against the latter."""
     import torch
 
+    from assay.kernels import _native
     from assay.kernels.so3.harmonics import spherical_harmonics
 
     try:
@@ -110,8 +114,13 @@ def harmonics_rows(lmaxes, dtypes, count, repeats, device, synchronize) -> list[
                 leaf.grad = None
                 calculator(leaf).backward(gradient)
 
+            def assay_torch_route(lmax=lmax, x=points):
+                with _native.disabled():
+                    spherical_harmonics(lmax, x)
+
             routes = {
                 "assay": lambda lmax=lmax, x=points: spherical_harmonics(lmax, x),
+                "assay_torch_route": assay_torch_route,
                 "sphericart": lambda c=numpy_calculator, x=numpy_points: c.compute(x),
                 "sphericart_torch": lambda c=torch_calculator, x=points: c(x),
                 "assay_fwd_bwd": assay_backward,
@@ -132,6 +141,7 @@ def harmonics_rows(lmaxes, dtypes, count, repeats, device, synchronize) -> list[
                 row[f"{name}_median_ms"] = 1e3 * median
             if "sphericart" in timings:
                 row["assay/sphericart"] = timings["assay"][0] / timings["sphericart"][0]
+                row["assay_torch_route/sphericart"] = timings["assay_torch_route"][0] / timings["sphericart"][0]
                 row["max_rel_diff_sphericart"] = _relative_difference(ours, numpy_calculator.compute(numpy_points))
             row["assay/sphericart_torch"] = timings["assay"][0] / timings["sphericart_torch"][0]
             row["fwd_bwd assay/sphericart_torch"] = (timings["assay_fwd_bwd"][0]
@@ -142,7 +152,8 @@ def harmonics_rows(lmaxes, dtypes, count, repeats, device, synchronize) -> list[
     return rows
 
 
-HARMONICS_HEADER = (f"{'L':>3} {'dtype':>8} {'assay':>9} {'sphericart':>11} {'sph-torch':>10} {'a/sph':>6} "
+HARMONICS_HEADER = (f"{'L':>3} {'dtype':>8} {'assay':>9} {'torch rt':>9} {'sphericart':>11} {'sph-torch':>10} "
+                    f"{'a/sph':>6} {'rt/sph':>6} "
                     f"{'a/sph-t':>8} | {'assay f+b':>10} {'sph-t f+b':>10} {'a/sph-t':>8} | {'Δ values':>9} "
                     f"{'Δ grad':>8}")
 
@@ -157,8 +168,9 @@ def _harmonics_line(row: dict) -> str:
         return "—" if value is None else f"{value:.2f}"
 
     difference = row.get("max_rel_diff_sphericart")
-    return (f"{row['lmax']:>3} {row['dtype']:>8} {ms('assay'):>9} {ms('sphericart'):>11} "
-            f"{ms('sphericart_torch'):>10} {ratio('assay/sphericart'):>6} {ratio('assay/sphericart_torch'):>8} | "
+    return (f"{row['lmax']:>3} {row['dtype']:>8} {ms('assay'):>9} {ms('assay_torch_route'):>9} "
+            f"{ms('sphericart'):>11} {ms('sphericart_torch'):>10} {ratio('assay/sphericart'):>6} "
+            f"{ratio('assay_torch_route/sphericart'):>6} {ratio('assay/sphericart_torch'):>8} | "
             f"{ms('assay_fwd_bwd'):>10} {ms('sphericart_torch_fwd_bwd'):>10} "
             f"{ratio('fwd_bwd assay/sphericart_torch'):>8} | "
             f"{'—' if difference is None else f'{difference:.1e}':>9} {row['max_rel_diff_gradient']:>8.1e}")
@@ -241,7 +253,13 @@ def main() -> None:
             result["sphericart"] = version("sphericart")
         except Exception:  # pragma: no cover - an unusual install
             result["sphericart"] = "unknown"
-        print(f"\nSpherical harmonics (real, integral, polar axis z), sphericart {result['sphericart']}")
+        from assay.kernels import _native
+        from assay.kernels.so3._sh_kernel import NATIVE_SOURCE, native_forward
+
+        native_forward(torch.float64)  # builds the C kernel, or records why not
+        result["native"] = _native.status().get(str(NATIVE_SOURCE), "off (ASSAY_NATIVE=0)")
+        print(f"\nSpherical harmonics (real, integral, polar axis z), sphericart {result['sphericart']}; "
+              f"assay's C kernel: {result['native']}")
         print(HARMONICS_HEADER)
         result["harmonics"] = harmonics_rows([int(v) for v in args.lmax.split(",")], args.dtypes.split(","),
                                              args.points, args.repeats, device, synchronize)

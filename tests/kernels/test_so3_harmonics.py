@@ -10,6 +10,8 @@ Bounds:
   where ``|∂P_l/∂z| = l(l+1)/2`` amplifies the rounding of the unit vector).
 - float32: ``(l + 1)² · 2⁻²³`` — one rounding of the unit vector times that conditioning (measured ≤ 0.11 of it).
 - e3nn (float64, l ≤ 12): ``1e-13`` of the block norm (both are float64 evaluations; e3nn's error is ~1e-15).
+
+Every test runs twice (the ``route`` fixture): on the C forward kernel of the CPU and on the torch route.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import pytest
 import torch
 
 from assay.core.errors import relative_error, summarize
+from assay.kernels import _native
 from assay.kernels.so3 import _sh_kernel as sh_kernel
 from assay.kernels.so3.harmonics import (
     FLOAT32_MAX_NATIVE_DEGREE,
@@ -50,6 +53,19 @@ POINTS = (
     (-0.7, 0.1, 0.7),
 )
 POLE_POINTS = ((0.0, 0.0, 1.0), (0.0, 0.0, -2.5), (1e-9, 2e-9, 1.0), (1e-3, 0.0, -1.0), (0.3, -0.5, 0.8))
+
+
+@pytest.fixture(autouse=True, params=["native", "torch"])
+def route(request):
+    """Every test runs on both CPU routes of the forward pass: the C kernel (where it is built here) and torch's
+    operations (the route on GPUs, above ``NATIVE_MAX_DEGREE`` and without a compiler)."""
+    if request.param == "torch":
+        with _native.disabled():
+            yield request.param
+        return
+    if sh_kernel.native_forward(torch.float64) is None:
+        pytest.skip(f"the native kernel is not in use here: {_native.status()}")
+    yield request.param
 
 
 @cache

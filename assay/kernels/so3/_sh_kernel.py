@@ -1,8 +1,16 @@
 """The forward and backward passes of the spherical-harmonics kernel, chunk by chunk (no autograd inside).
 
-Layout: the recurrence of :mod:`assay.kernels.so3._sh_tables` runs on a ``((lmax+1)², P)`` buffer — one row per
-component, the ``P`` points of a chunk along the row — so that every step is one vectorized torch operation over
-a contiguous slab of rows (all orders ``m`` of a degree at once). Per chunk:
+Two routes compute the forward pass. On the CPU, in float32/float64 and up to :data:`NATIVE_MAX_DEGREE`, a C
+kernel (``_sh_native.c``, built at first use by :mod:`assay.kernels._native`) runs the recurrence and the
+normalization below step for step on blocks of 16 (float64) or 32 (float32) points held in cache and writes each
+output value once; each of ``torch.get_num_threads()`` pool threads computes one contiguous run of points. Its
+values agree with the torch route to a few units in the last place, and both are held to the same accuracy
+contract. Everywhere else — GPUs, higher degrees, no compiler, ``ASSAY_NATIVE=0`` or inside
+:func:`assay.kernels._native.disabled` — the torch route described next; the backward pass is always torch's.
+
+Torch route, layout: the recurrence of :mod:`assay.kernels.so3._sh_tables` runs on a ``((lmax+1)², P)`` buffer —
+one row per component, the ``P`` points of a chunk along the row — so that every step is one vectorized torch
+operation over a contiguous slab of rows (all orders ``m`` of a degree at once). Per chunk:
 
 1. the points are loaded into rows 1..3 in the order ``(y, z, x)`` (``(x, y, z)`` for the y polar axis, which is the
    z-polar formula at ``(z, x, y)``) and, with ``normalize=True``, scaled to unit length robustly and nearly
@@ -25,21 +33,26 @@ one. On a GPU the whole batch is one chunk. CPU workspaces are kept between call
 a call touches no fresh memory except its output, which on the CPU comes from numpy's allocator (transparent huge
 pages, see :func:`empty_output`).
 
-Where the time goes (measured single-threaded on that machine, float64, per output value): the transposing write
-~0.9 ns at lmax = 4 to ~1.7–1.9 ns at lmax = 12–24 (a plain fill of the same output takes ~0.4–1.0 ns), the
-recurrence ~0.5–1.3 ns, the normalization ~10–25 ns per point; in all ~3.5 ns per value against sphericart's
-1.2–2.0 ns (C++, one pass that computes and writes).
+Where the torch route's time goes (measured single-threaded on that machine, float64, per output value): the
+transposing write ~0.9 ns at lmax = 4 to ~1.7–1.9 ns at lmax = 12–24 (a plain fill of the same output takes
+~0.4–1.0 ns), the recurrence ~0.5–1.3 ns, the normalization ~10–25 ns per point; in all ~3.5 ns per value against
+sphericart's 1.2–2.0 ns (C++, one pass that computes and writes). The C kernel, in cache: ~17 ns per point at
+lmax = 4 (normalization ~5 ns, the scaled write ~8 ns), ~0.7 ns per value at lmax = 8; writing to memory adds
+~0.9 ns per value at lmax ≥ 8 (``docs/so3-harmonics-wigner.md``).
 """
 
 from __future__ import annotations
 
+import ctypes
 import threading
 from collections import OrderedDict
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import torch
 
+from assay.kernels import _native
 from assay.kernels._threads import run_split
 from assay.kernels.so3._sh_tables import beta_table, component_scales, gradient_tables, mirror_index
 
@@ -316,6 +329,8 @@ def values_into(out: torch.Tensor, lmax: int, points: torch.Tensor, scale: torch
         return out
     if lmax == 0:
         return out.copy_(scale.expand(count, 1))
+    if _native_values_into(out, lmax, points, scale, normalize, polar_y):
+        return out
     chunk = chunk_points(lmax, count, points.device, points.element_size())
     key = (lmax, chunk, points.dtype, points.device, not normalize, False)
     betas = _beta_columns(lmax, points.dtype, points.device)
@@ -328,6 +343,151 @@ def values_into(out: torch.Tensor, lmax: int, points: torch.Tensor, scale: torch
     return out
 
 
+#: The C source of the fused CPU passes (see :mod:`assay.kernels._native`), and the body it includes.
+NATIVE_SOURCE = Path(__file__).with_name("_sh_native.c")
+NATIVE_BODY = Path(__file__).with_name("_sh_native_body.h")
+
+#: The native forward pass runs up to this degree (its block buffer is ``16 (lmax+1)²`` doubles or ``32 (lmax+1)²``
+#: floats, 1.3 MB at the limit); above, the torch route, whose per-operation costs are small next to the work.
+NATIVE_MAX_DEGREE = 100
+
+#: Below this many output values a native call stays on the calling thread; above, each of
+#: ``torch.get_num_threads()`` pool threads computes one contiguous run of points (measured: pieces taken in turn
+#: by the threads, or by this thread and the pool from both ends, were no faster at lmax = 4 and up to 2× slower
+#: at lmax ≥ 8, where the threads' writes interleave).
+NATIVE_SPLIT_VALUES = 1 << 15
+
+_NATIVE_ABI = 2
+
+
+@lru_cache(maxsize=1)
+def _native_functions(library: ctypes.CDLL) -> dict | None:
+    """``{(pass, dtype): function}`` of the built library with their ctypes signatures (None: a stale ABI)."""
+    library.assay_sh_native_abi.restype = ctypes.c_int
+    if library.assay_sh_native_abi() != _NATIVE_ABI:
+        return None
+    pointer, integer = ctypes.c_void_p, ctypes.c_int
+    functions = {}
+    for dtype, suffix, real in ((torch.float64, "f64", ctypes.c_double), (torch.float32, "f32", ctypes.c_float)):
+        forward = getattr(library, f"assay_sh_forward_{suffix}")
+        forward.argtypes = [ctypes.c_int64, pointer, integer, pointer, pointer, integer, integer, real, pointer]
+        backward = getattr(library, f"assay_sh_backward_{suffix}")
+        backward.argtypes = [ctypes.c_int64, pointer, integer, pointer, integer, integer, real, *[pointer] * 12]
+        for name, function in (("forward", forward), ("backward", backward)):
+            function.restype = ctypes.c_int
+            functions[name, dtype] = function
+    return functions
+
+
+def native_function(name: str, dtype: torch.dtype):
+    """The C function ``name`` (``"forward"`` or ``"backward"``) for ``dtype``, or None where the torch route is
+    used (native kernels off, not built, or another dtype); :func:`assay.kernels._native.status` says why."""
+    if not _native.enabled():
+        return None
+    library = _native.load(NATIVE_SOURCE, depends=(NATIVE_BODY,))
+    if library is None:
+        return None
+    functions = _native_functions(library)
+    return None if functions is None else functions.get((name, dtype))
+
+
+def native_forward(dtype: torch.dtype):
+    """The C forward function for ``dtype``, or None (see :func:`native_function`)."""
+    return native_function("forward", dtype)
+
+
+def _native_applies(lmax: int, points: torch.Tensor) -> bool:
+    return (points.device.type == "cpu" and lmax <= NATIVE_MAX_DEGREE and not torch.compiler.is_compiling()
+            and points.dtype in (torch.float32, torch.float64))
+
+
+def _split_runs(task, count: int, size: int) -> None:
+    """``task([(start, stop)])`` for one contiguous run of the ``count`` points per pool thread (one run on this
+    thread below :data:`NATIVE_SPLIT_VALUES` values)."""
+    threads = torch.get_num_threads() if count * size >= NATIVE_SPLIT_VALUES else 1
+    pieces = max(1, min(threads, count))
+    run_split(task, [(i * count // pieces, (i + 1) * count // pieces) for i in range(pieces)], pieces)
+
+
+@lru_cache(maxsize=64)
+def _flat_betas(lmax: int, dtype: torch.dtype) -> torch.Tensor:
+    """``4β_{l,m}`` for ``l = 2..lmax`` one degree after another, as the C kernel reads them."""
+    betas = beta_table(lmax)[2:]
+    return torch.as_tensor(np.concatenate(betas) if betas else np.zeros(1), dtype=dtype).contiguous()
+
+
+def _native_values_into(out: torch.Tensor, lmax: int, points: torch.Tensor, scale: torch.Tensor, normalize: bool,
+                        polar_y: bool) -> bool:
+    """:func:`values_into` through the C kernel; False (nothing written) where it does not apply."""
+    if not _native_applies(lmax, points) or not out.is_contiguous() or out.dtype != points.dtype:
+        return False
+    function = native_function("forward", points.dtype)
+    if function is None:
+        return False
+    points = points.contiguous()
+    betas = _flat_betas(lmax, points.dtype)
+    scale = scale.contiguous()
+    count, size, itemsize = points.shape[0], out.shape[1], points.element_size()
+    tiny = _least_subnormal(points.dtype)
+    base, target = points.data_ptr(), out.data_ptr()
+    errors = []
+
+    def task(runs: list[tuple[int, int]]) -> None:
+        for start, stop in runs:
+            if function(stop - start, base + 3 * start * itemsize, lmax, betas.data_ptr(), scale.data_ptr(),
+                        int(normalize), int(polar_y), tiny, target + start * size * itemsize):
+                errors.append(start)
+
+    _split_runs(task, count, size)
+    if errors:
+        raise MemoryError(f"spherical_harmonics: the native kernel could not allocate its block buffer "
+                          f"(lmax={lmax})")
+    return True
+
+
+@lru_cache(maxsize=32)
+def _native_gradient_tables(lmax: int, normalization: str, phase: str, halve: bool, dtype: torch.dtype) -> tuple:
+    """The factors and rows of :func:`~._sh_tables.gradient_tables` as the C backward reads them: ``ax, bx, ay,
+    by, cz`` in ``dtype``, then the rows ``ia, ib``, the mirrored rows for y and ``iz`` (int64)."""
+    tables = gradient_tables(lmax, normalization, phase, halve)
+    mirror = mirror_index(lmax)
+    factors = tuple(torch.as_tensor(tables[name], dtype=dtype).contiguous() for name in ("ax", "bx", "ay", "by", "cz"))
+    rows = tuple(torch.as_tensor(np.ascontiguousarray(index), dtype=torch.int64)
+                 for index in (tables["ia"], tables["ib"], mirror[tables["ia"]], mirror[tables["ib"]], tables["iz"]))
+    return factors + rows
+
+
+def _native_backward_into(grad_points: torch.Tensor, grad_out: torch.Tensor, lmax: int, points: torch.Tensor,
+                          conventions: tuple, normalize: bool, polar_y: bool) -> bool:
+    """:func:`backward_into` through the C kernel; False (nothing written) where it does not apply."""
+    if (not _native_applies(lmax, points) or not grad_points.is_contiguous() or not grad_out.is_contiguous()
+            or grad_out.dtype != points.dtype or grad_points.dtype != points.dtype):
+        return False
+    function = native_function("backward", points.dtype)
+    if function is None:
+        return False
+    points = points.contiguous()
+    betas = _flat_betas(lmax, points.dtype)
+    tables = _native_gradient_tables(lmax, *conventions, points.dtype)
+    addresses = [table.data_ptr() for table in tables]
+    count, size, itemsize = points.shape[0], grad_out.shape[1], points.element_size()
+    tiny = _least_subnormal(points.dtype)
+    base, incoming, target = points.data_ptr(), grad_out.data_ptr(), grad_points.data_ptr()
+    errors = []
+
+    def task(runs: list[tuple[int, int]]) -> None:
+        for start, stop in runs:
+            if function(stop - start, base + 3 * start * itemsize, lmax, betas.data_ptr(), int(normalize),
+                        int(polar_y), tiny, incoming + start * size * itemsize, *addresses,
+                        target + 3 * start * itemsize):
+                errors.append(start)
+
+    _split_runs(task, count, 3 * size)
+    if errors:
+        raise MemoryError(f"spherical_harmonics: the native backward could not allocate its buffers (lmax={lmax})")
+    return True
+
+
 def backward_into(grad_points: torch.Tensor, grad_out: torch.Tensor, lmax: int, points: torch.Tensor, *,
                   normalization: str, phase: str, halve: bool, normalize: bool, polar_y: bool) -> torch.Tensor:
     """``grad_points = Σ_k grad_out[:, k] ∂out_k/∂points`` for the output of :func:`values_into` (same arguments;
@@ -335,6 +495,9 @@ def backward_into(grad_points: torch.Tensor, grad_out: torch.Tensor, lmax: int, 
     count = points.shape[0]
     if count == 0 or lmax == 0:
         return grad_points.zero_()
+    if _native_backward_into(grad_points, grad_out, lmax, points, (normalization, phase, halve), normalize,
+                             polar_y):
+        return grad_points
     dtype, device = points.dtype, points.device
     chunk = chunk_points(lmax, count, device, points.element_size(), copies=6)
     key = (lmax, chunk, dtype, device, not normalize, True)

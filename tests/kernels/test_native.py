@@ -1,0 +1,178 @@
+"""Tests of the native (C) kernels' machinery (:mod:`assay.kernels._native`) and of the C forward pass of the
+spherical harmonics against the torch route, which computes the same recurrence with torch operations.
+
+Bounds: both routes are held to the accuracy contract against the mpmath reference in ``test_so3_harmonics.py``
+(every test there runs on both); here they are compared with each other, point by point and degree by degree,
+relative to the block norm: ``2 · 7e-15`` in float64 (each is within ``7e-15`` of the exact value for l ≤ 20) and
+``2 · (l + 1)² · 2⁻²³`` in float32 — and exactly where the values are exact: zeros at the poles and the origin,
+NaN for non-finite points, the same NaN pattern.
+"""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+
+import pytest
+import torch
+
+from assay.kernels import _native
+from assay.kernels.so3 import _sh_kernel as sh_kernel
+from assay.kernels.so3.harmonics import spherical_harmonics
+
+pytestmark = pytest.mark.skipif(sh_kernel.native_forward(torch.float64) is None,
+                                reason=f"the native kernel is not in use here: {_native.status()}")
+
+SPECIAL_POINTS = [
+    (0.0, 0.0, 1.0), (0.0, 0.0, -3.0), (1e-9, 2e-9, 1.0), (0.0, 0.0, 0.0), (1e300, -1e300, 1e299),
+    (1e-310, 0.0, 0.0), (float("nan"), 0.0, 1.0), (0.0, float("inf"), 0.0), (0.6, 0.8, 0.0), (-0.0, 0.0, -0.0),
+]
+
+
+def _block_difference(native: torch.Tensor, torch_route: torch.Tensor, lmax: int) -> torch.Tensor:
+    """Per point and degree, ``max_m |native − torch| / ‖torch block‖₂`` (shape ``(N, lmax + 1)``)."""
+    columns = []
+    for l in range(lmax + 1):
+        a, b = native[:, l * l : (l + 1) ** 2].double(), torch_route[:, l * l : (l + 1) ** 2].double()
+        columns.append((a - b).abs().amax(1) / torch.linalg.vector_norm(b, dim=1))
+    return torch.stack(columns, 1)
+
+
+def _both_routes(lmax, points, **options):
+    native = spherical_harmonics(lmax, points, **options)
+    with _native.disabled():
+        torch_route = spherical_harmonics(lmax, points, **options)
+    return native, torch_route
+
+
+@pytest.mark.parametrize("dtype", [torch.float64, torch.float32])
+@pytest.mark.parametrize("lmax", [1, 2, 3, 4, 5, 8, 9, 13, 20])
+def test_native_forward_agrees_with_the_torch_route(dtype, lmax):
+    # 203 points (full blocks and a short last one) of lengths 1e-3..1e3 (1e-1..1e1 for the solid harmonics,
+    # whose |r|^l would overflow float32); every flag combination
+    generator = torch.Generator().manual_seed(lmax)
+    directions = torch.randn(203, 3, dtype=torch.float64, generator=generator)
+    bound = 2 * 7e-15 if dtype == torch.float64 else None
+    for normalize, polar_axis, normalization in itertools.product((True, False), ("z", "y"), ("integral", "norm")):
+        decades = 3 if normalize else 1
+        points = (directions * torch.logspace(-decades, decades, 203, dtype=torch.float64)[:, None]).to(dtype)
+        native, torch_route = _both_routes(lmax, points, normalize=normalize, polar_axis=polar_axis,
+                                           normalization=normalization)
+        assert native.dtype == dtype and native.shape == (203, (lmax + 1) ** 2) and native.is_contiguous()
+        difference = _block_difference(native, torch_route, lmax)
+        degrees = torch.arange(lmax + 1, dtype=torch.float64)
+        limit = torch.full_like(degrees, bound) if bound else 2 * (degrees + 1) ** 2 * 2.0**-23
+        worst = (difference / limit).max()
+        assert worst <= 1, (normalize, polar_axis, normalization, difference.max().item())
+
+
+@pytest.mark.parametrize("dtype", [torch.float64, torch.float32])
+@pytest.mark.parametrize("normalize", [True, False])
+def test_native_special_points_match_the_torch_route_exactly_where_exact(dtype, normalize):
+    points = torch.tensor(SPECIAL_POINTS, dtype=torch.float64).to(dtype)
+    native, torch_route = _both_routes(6, points, normalize=normalize)
+    assert torch.equal(native.isnan(), torch_route.isnan())
+    assert torch.equal(native == 0, torch_route == 0)  # the exact zeros (poles, the origin, the equator)
+    finite = ~torch_route.isnan() & torch_route.isfinite() & native.isfinite()
+    scale = torch_route.abs().where(finite, 0).amax(1, keepdim=True).clamp_min(1e-300)
+    assert ((native - torch_route).abs().where(finite, 0) / scale).max() <= 16 * torch.finfo(dtype).eps
+
+
+def test_native_route_handles_strided_inputs_and_every_thread_count():
+    generator = torch.Generator().manual_seed(5)
+    points = torch.randn(3, 5000, dtype=torch.float64, generator=generator).T  # not contiguous
+    previous = torch.get_num_threads()
+    try:
+        results = []
+        for threads in (1, 2):
+            torch.set_num_threads(threads)
+            results.append(spherical_harmonics(7, points))
+    finally:
+        torch.set_num_threads(previous)
+    assert torch.equal(results[0], results[1])  # each point is computed alone: no dependence on the split
+    assert torch.equal(results[0], spherical_harmonics(7, points.contiguous()))
+
+
+def test_environment_variable_turns_native_kernels_off(monkeypatch):
+    monkeypatch.setenv("ASSAY_NATIVE", "0")
+    assert not _native.enabled()
+    assert sh_kernel.native_forward(torch.float64) is None
+    monkeypatch.setenv("ASSAY_NATIVE", "1")
+    assert sh_kernel.native_forward(torch.float64) is not None
+
+
+def test_disabled_is_per_thread_and_nests():
+    with _native.disabled():
+        with _native.disabled():
+            assert not _native.enabled()
+        assert not _native.enabled()
+    assert _native.enabled()
+
+
+def test_build_is_cached_on_disk_and_a_failed_build_falls_back(tmp_path, monkeypatch):
+    source = tmp_path / "probe.c"
+    source.write_text("int assay_probe(int x) { return x + 1; }\n")
+    monkeypatch.setenv("ASSAY_NATIVE_CACHE", str(tmp_path / "cache"))
+    library = _native.load(source)
+    assert library is not None and library.assay_probe(41) == 42
+    built = list((tmp_path / "cache").iterdir())
+    assert len(built) == 1 and _native.status()[str(source)] == f"ready: {built[0]}"
+    assert _native.load(source) is library  # once per process
+
+    broken = tmp_path / "broken.c"
+    broken.write_text("this is not C\n")
+    assert _native.load(broken) is None
+    assert _native.status()[str(broken)].startswith("build failed:")
+    assert [path.name for path in (tmp_path / "cache").iterdir()] == [built[0].name]  # no partial file left
+
+
+def test_missing_compiler_is_reported(tmp_path, monkeypatch):
+    source = tmp_path / "lonely.c"
+    source.write_text("int f(void) { return 0; }\n")
+    monkeypatch.setattr(_native, "_compiler", lambda: None)
+    assert _native.load(source) is None
+    assert _native.status()[str(source)] == "no C compiler found (CC, cc, gcc or clang)"
+
+
+def test_compiler_lookup_honours_cc(monkeypatch):
+    compiler = shutil.which("cc") or shutil.which("gcc")
+    if compiler is None:
+        pytest.skip("no C compiler")
+    monkeypatch.setenv("CC", f"{compiler} -w")
+    assert _native._compiler() == [compiler, "-w"]
+
+
+@pytest.mark.parametrize("dtype", [torch.float64, torch.float32])
+@pytest.mark.parametrize("lmax", [1, 2, 4, 9, 20])
+def test_native_backward_agrees_with_the_torch_route(dtype, lmax):
+    # The gradient is a sum of lmax² products per axis, which the routes add in different orders: a sum of n terms
+    # is within n·eps of its terms' magnitudes, so the bound is (lmax + 1)² eps of the batch's largest gradient.
+    generator = torch.Generator().manual_seed(100 + lmax)
+    directions = torch.randn(203, 3, dtype=torch.float64, generator=generator)
+    upstream = torch.randn(203, (lmax + 1) ** 2, dtype=torch.float64, generator=generator).to(dtype)
+    points = (directions * torch.logspace(-1, 1, 203, dtype=torch.float64)[:, None]).to(dtype)
+    for normalize, polar_axis, normalization in itertools.product((True, False), ("z", "y"), ("integral", "norm")):
+        options = {"normalize": normalize, "polar_axis": polar_axis, "normalization": normalization}
+        native = points.clone().requires_grad_()
+        spherical_harmonics(lmax, native, **options).backward(upstream)
+        reference = points.clone().requires_grad_()
+        with _native.disabled():
+            spherical_harmonics(lmax, reference, **options).backward(upstream)
+        scale = reference.grad.abs().max()
+        difference = (native.grad - reference.grad).abs().max()
+        assert difference <= (lmax + 1) ** 2 * torch.finfo(dtype).eps * scale, (options, (difference / scale).item())
+
+
+def test_native_backward_at_special_points():
+    # the origin keeps the solid harmonics' gradient, a pole is an ordinary point, non-finite points give NaN
+    points = torch.tensor(SPECIAL_POINTS[:6] + SPECIAL_POINTS[8:], dtype=torch.float64)
+    upstream = torch.randn(len(points), 49, dtype=torch.float64, generator=torch.Generator().manual_seed(3))
+    native = points.clone().requires_grad_()
+    spherical_harmonics(6, native).backward(upstream)
+    reference = points.clone().requires_grad_()
+    with _native.disabled():
+        spherical_harmonics(6, reference).backward(upstream)
+    finite = reference.grad.isfinite()
+    assert torch.equal(native.grad.isfinite(), finite)
+    scale = reference.grad.abs().where(finite, 0).amax(1, keepdim=True).clamp_min(1e-300)
+    assert ((native.grad - reference.grad).abs().where(finite, 0) / scale).max() <= 64 * torch.finfo(torch.float64).eps
