@@ -347,8 +347,10 @@ def values_into(out: torch.Tensor, lmax: int, points: torch.Tensor, scale: torch
 NATIVE_SOURCE = Path(__file__).with_name("_sh_native.c")
 NATIVE_BODY = Path(__file__).with_name("_sh_native_body.h")
 
-#: The native forward pass runs up to this degree (its block buffer is ``16 (lmax+1)²`` doubles or ``32 (lmax+1)²``
-#: floats, 1.3 MB at the limit); above, the torch route, whose per-operation costs are small next to the work.
+#: The native passes run up to this degree (the block buffer is ``16 (lmax+1)²`` doubles or ``32 (lmax+1)²`` floats,
+#: 1.3 MB at the limit, twice that in the backward pass); above, the torch route, whose chunked buffers stay
+#: cache-sized. Measured forward at lmax = 32 / 50 / 100 (2 threads): 0.66 / 0.42 / 0.53 of the torch route's
+#: time in float64, 0.45 / 0.34 / 0.52 in float32.
 NATIVE_MAX_DEGREE = 100
 
 #: Below this many output values a native call stays on the calling thread; above, each of
