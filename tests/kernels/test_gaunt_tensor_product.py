@@ -279,3 +279,30 @@ def test_flat_s2grid_path_with_channels_weights_and_gradients(layout):
     (grad_grid,) = torch.autograd.grad(grid, x, cotangent)
     (grad_cg,) = torch.autograd.grad(baseline, x, cotangent)
     assert (grad_grid - grad_cg).abs().max() <= FLOAT64_BOUND * float(cotangent.norm() * y.norm())
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_flat_s2grid_chunks_on_pool_threads_equal_the_recorded_path(threads, monkeypatch):
+    # 600 rows in chunks of a few rows each (a small chunk budget): the CPU forward hands runs of chunks to
+    # single-threaded pool threads; each chunk is computed alone, so the result must equal, bit for bit, that of
+    # the differentiable path (one chunk after the other on this thread) and agree with the sparse CG route
+    import importlib
+
+    product_module = importlib.import_module("assay.kernels.so3.gaunt_tensor_product")  # the module, not the function
+    lmax, channels = 6, 2
+    generator = torch.Generator().manual_seed(31)
+    x = torch.randn(600, channels * (lmax + 1) ** 2, generator=generator, dtype=torch.float64)
+    y = torch.randn(600, channels * (lmax + 1) ** 2, generator=generator, dtype=torch.float64)
+    monkeypatch.setattr(product_module, "GRID_CHUNK_ELEMENTS", 1 << 12)
+    previous = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        pooled = gaunt_tensor_product(x, y, lmax, lmax, lmax, method="s2grid", channels=channels)
+        recorded = gaunt_tensor_product(x.clone().requires_grad_(), y, lmax, lmax, lmax, method="s2grid",
+                                        channels=channels)
+    finally:
+        torch.set_num_threads(previous)
+    assert torch.equal(pooled, recorded.detach())
+    baseline = gaunt_tensor_product(x, y, lmax, lmax, lmax, method="cg", channels=channels)
+    scale = (x.norm(dim=1) * y.norm(dim=1)).max()
+    assert (pooled - baseline).abs().max() <= FLOAT64_BOUND * scale
