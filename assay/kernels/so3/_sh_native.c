@@ -25,9 +25,16 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#define ASSAY_SH_NATIVE_ABI 2
+#define ASSAY_SH_NATIVE_ABI 3
 
 int assay_sh_native_abi(void) { return ASSAY_SH_NATIVE_ABI; }
+
+/* the body of a short wait for other threads */
+#if defined(__x86_64__) || defined(__i386__)
+#define SPIN_PAUSE() __builtin_ia32_pause()
+#else
+#define SPIN_PAUSE() ((void)0)
+#endif
 
 /* max and min that return NaN when either argument is NaN (as torch.amax / torch.amin) */
 #define NAN_MAX(a, b) (((a) != (a) || (a) > (b)) ? (a) : (b))

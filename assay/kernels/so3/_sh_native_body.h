@@ -94,16 +94,14 @@ static inline __attribute__((always_inline)) void NAME(fill)(const REAL *p, int 
     }
 }
 
-/* out[i, k] = scale[k] Q_k(points[i]) for i < n; returns 1 when the block buffer cannot be allocated. */
-int NAME(forward)(int64_t n, const REAL *points, int lmax, const REAL *beta4, const REAL *scale, int normalize,
-                  int polar_y, REAL tiny, REAL *out)
+/* out[i, k] = scale[k] Q_k(points[i]) for start <= i < stop, with q a block buffer of BLOCK (lmax+1)^2 numbers. */
+static void NAME(forward_range)(int64_t start, int64_t stop, const REAL *points, int lmax, const REAL *beta4,
+                                const REAL *scale, int normalize, int polar_y, REAL tiny, REAL *out, REAL *q)
 {
     const int64_t size = (int64_t)(lmax + 1) * (lmax + 1);
-    REAL *q = (REAL *)aligned_alloc(64, (size_t)(size * BLOCK * sizeof(REAL))); /* BLOCK * sizeof: 128 bytes */
-    if (q == NULL) return 1;
     REAL x[BLOCK], y[BLOCK], z[BLOCK], radial[BLOCK], largest[BLOCK], norm[BLOCK];
-    for (int64_t start = 0; start < n; start += BLOCK) {
-        const int count = (int)((n - start) < BLOCK ? (n - start) : BLOCK);
+    for (; start < stop; start += BLOCK) {
+        const int count = (int)((stop - start) < BLOCK ? (stop - start) : BLOCK);
         NAME(fill)(points + 3 * start, count, lmax, beta4, normalize, polar_y, tiny, q, x, y, z, radial, largest,
                    norm);
         /* one output row after the other (measured: the fastest order for writes to memory) */
@@ -111,8 +109,61 @@ int NAME(forward)(int64_t n, const REAL *points, int lmax, const REAL *beta4, co
         for (int b = 0; b < count; ++b)
             for (int64_t k = 0; k < size; ++k) dst[b * size + k] = q[k * BLOCK + b] * scale[k];
     }
+}
+
+/* out[i, k] = scale[k] Q_k(points[i]) for i < n; returns 1 when the block buffer cannot be allocated. */
+int NAME(forward)(int64_t n, const REAL *points, int lmax, const REAL *beta4, const REAL *scale, int normalize,
+                  int polar_y, REAL tiny, REAL *out)
+{
+    const int64_t size = (int64_t)(lmax + 1) * (lmax + 1);
+    REAL *q = (REAL *)aligned_alloc(64, (size_t)(size * BLOCK * sizeof(REAL))); /* BLOCK * sizeof: 128 bytes */
+    if (q == NULL) return 1;
+    NAME(forward_range)(0, n, points, lmax, beta4, scale, normalize, polar_y, tiny, out, q);
     free(q);
     return 0;
+}
+
+/* The same, shared by the calling thread (helper = 0) and any number of helper threads (helper = 1) that call it
+ * with the same arguments and the same share = {runs claimed, runs taken from the back, helpers active}, zeroed
+ * before the first call. The points go in runs of about 64 KB of output: the caller takes runs from the front,
+ * the helpers from the back, until all are claimed (a claim counts against the total first, so the two ends never
+ * overlap), so the caller starts at once and a helper joins whenever its thread wakes. The caller returns only
+ * when no helper is inside a run (a short spin: at most one run); a helper that arrives later claims nothing.
+ * Returns 1 when the caller cannot allocate its block buffer (it then stops the helpers and waits for them; no
+ * point is left half-written, but the output is incomplete); a helper that cannot allocate does nothing. */
+int NAME(forward_shared)(int64_t *share, int helper, int64_t n, const REAL *points, int lmax, const REAL *beta4,
+                         const REAL *scale, int normalize, int polar_y, REAL tiny, REAL *out)
+{
+    const int64_t size = (int64_t)(lmax + 1) * (lmax + 1);
+    int64_t per_run = (int64_t)65536 / (int64_t)(BLOCK * size * (int64_t)sizeof(REAL));
+    per_run = BLOCK * (per_run < 1 ? 1 : per_run);
+    const int64_t runs = (n + per_run - 1) / per_run;
+    if (helper) __atomic_fetch_add(&share[2], 1, __ATOMIC_SEQ_CST);
+    REAL *q = (REAL *)aligned_alloc(64, (size_t)(size * BLOCK * sizeof(REAL)));
+    int status = 0;
+    if (q == NULL) {
+        if (helper) {
+            __atomic_fetch_sub(&share[2], 1, __ATOMIC_SEQ_CST);
+            return 1;
+        }
+        __atomic_store_n(&share[0], runs, __ATOMIC_SEQ_CST); /* nothing more to claim */
+        status = 1;
+    } else {
+        int64_t front = 0;
+        for (;;) {
+            if (__atomic_fetch_add(&share[0], 1, __ATOMIC_SEQ_CST) >= runs) break;
+            const int64_t run = helper ? runs - 1 - __atomic_fetch_add(&share[1], 1, __ATOMIC_SEQ_CST) : front++;
+            const int64_t start = run * per_run, stop = start + per_run < n ? start + per_run : n;
+            NAME(forward_range)(start, stop, points, lmax, beta4, scale, normalize, polar_y, tiny, out, q);
+        }
+        free(q);
+    }
+    if (helper) {
+        __atomic_fetch_sub(&share[2], 1, __ATOMIC_SEQ_CST);
+    } else {
+        while (__atomic_load_n(&share[2], __ATOMIC_SEQ_CST) > 0) SPIN_PAUSE();
+    }
+    return status;
 }
 
 /* grad_points[i] = sum_k grad_out[i, k] d out[i, k] / d points[i], for the output of forward with the same

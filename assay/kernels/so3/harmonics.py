@@ -33,13 +33,13 @@ component ``(l, m)`` is at index ``l² + l + m`` of the last axis (length ``(lma
 
 Execution (:mod:`assay.kernels.so3._sh_kernel`): on the CPU (float32/float64, lmax ≤ 100) a C kernel built at
 first use with the system compiler (:mod:`assay.kernels._native`; without one, or with ``ASSAY_NATIVE=0``, the
-torch route) computes blocks of 16 or 32 points in cache and writes each value once, one contiguous run of points
-per thread of ``torch.get_num_threads()``. The torch route (GPUs, higher degrees) goes through the points in
+torch route) computes blocks of 16 or 32 points in cache and writes each value once, runs of points shared
+among ``torch.get_num_threads()`` threads. The torch route (GPUs, higher degrees) goes through the points in
 chunks of about 8 MB of recurrence buffer, one row per component and the points of the chunk along each row, so
 every step is one vectorized operation for all orders of a degree; one final operation per chunk transposes into
 the ``(N, (lmax+1)²)`` output and applies ``s``. Its CPU chunks are shared among ``torch.get_num_threads()`` pool
 threads whose operations never split further. Gradients: a custom autograd function whose backward recomputes
-the recurrence per chunk with torch operations and forms ``∂Y/∂r`` from degree-``(l−1)`` harmonics (the
+the recurrence per block (C) or chunk (torch route) and forms ``∂Y/∂r`` from degree-``(l−1)`` harmonics (the
 derivatives of solid harmonics are such combinations); double backward (``create_graph=True``), ``torch.func``
 transforms and forward-mode AD use the same recurrence written out of place. Speed against sphericart:
 ``docs/so3-harmonics-wigner.md``.
