@@ -93,6 +93,34 @@ def test_native_route_handles_strided_inputs_and_every_thread_count():
     assert torch.equal(results[0], spherical_harmonics(7, points.contiguous()))
 
 
+def _native_forward_values(lmax: int, points: torch.Tensor, scale: torch.Tensor) -> torch.Tensor:
+    """The C forward pass called directly: ``scale[k] Q_k`` on the unit sphere, polar axis z."""
+    out = torch.full((points.shape[0], (lmax + 1) ** 2), float("nan"), dtype=points.dtype)
+    betas = sh_kernel._flat_betas(max(lmax, 1), points.dtype)
+    status = sh_kernel.native_forward(points.dtype)(points.shape[0], points.data_ptr(), lmax, betas.data_ptr(),
+                                                    scale.data_ptr(), 1, 0,
+                                                    sh_kernel._least_subnormal(points.dtype), out.data_ptr())
+    assert status == 0
+    return out
+
+
+@pytest.mark.parametrize("dtype", [torch.float64, torch.float32])
+def test_native_output_writes_put_every_scaled_value_in_its_place(dtype):
+    # The forward pass writes a block of points with vector gathers (through an index table up to one degree, in
+    # tiles above: see _sh_native.c); each written value is one product fl(scale[k] Q_k), so with scale = 1 the
+    # kernel writes Q itself and with any other scale exactly fl(scale[k] Q_k) — a misplaced index, a wrong
+    # mask at a tile's or block's end, or a scale applied to the wrong component breaks the equality.
+    generator = torch.Generator().manual_seed(11)
+    for lmax, count in itertools.product([0, 1, 2, 4, 8, 9, 16, 17, 24, 33], [1, 17, 333]):
+        points = torch.randn(count, 3, dtype=torch.float64, generator=generator).to(dtype)
+        scale = (torch.rand((lmax + 1) ** 2, dtype=torch.float64, generator=generator) + 0.5).to(dtype)
+        unscaled = _native_forward_values(lmax, points, torch.ones_like(scale))
+        scaled = _native_forward_values(lmax, points, scale)
+        assert not unscaled.isnan().any(), (lmax, count)  # every value written
+        assert torch.equal(scaled, unscaled * scale), (lmax, count)
+    assert torch.equal(_native_forward_values(0, points[:5], scale[:1]), scale[:1].expand(5, 1))
+
+
 def test_environment_variable_turns_native_kernels_off(monkeypatch):
     monkeypatch.setenv("ASSAY_NATIVE", "0")
     assert not _native.enabled()

@@ -363,7 +363,7 @@ NATIVE_MAX_DEGREE = 100
 #: at lmax ≥ 8, where the threads' writes interleave).
 NATIVE_SPLIT_VALUES = 1 << 15
 
-_NATIVE_ABI = 3
+_NATIVE_ABI = 4
 
 
 @lru_cache(maxsize=1)

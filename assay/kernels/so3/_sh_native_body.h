@@ -46,9 +46,11 @@ static inline __attribute__((always_inline)) void NAME(fill)(const REAL *p, int 
     } else {
         for (int b = 0; b < BLOCK; ++b) radial[b] = (y[b] * y[b] + z[b] * z[b]) + x[b] * x[b];
     }
+    for (int b = 0; b < BLOCK; ++b) q[b] = 1;
+    if (lmax == 0) return; /* the buffer holds Q_{0,0} alone */
     for (int b = 0; b < BLOCK; ++b) {
         z2[b] = z[b] * (REAL)2;
-        q[b] = 1; q[BLOCK + b] = y[b]; q[2 * BLOCK + b] = z2[b]; q[3 * BLOCK + b] = x[b];
+        q[BLOCK + b] = y[b]; q[2 * BLOCK + b] = z2[b]; q[3 * BLOCK + b] = x[b];
     }
     /* sectoral rows Q_{d,-d} = Im w^d, Q_{d,d} = Re w^d by doubling: w^(k+1+j) = w^(j+1) w^k */
     for (int k = 1; k < lmax;) {
@@ -94,9 +96,30 @@ static inline __attribute__((always_inline)) void NAME(fill)(const REAL *p, int 
     }
 }
 
-/* out[i, k] = scale[k] Q_k(points[i]) for start <= i < stop, with q a block buffer of BLOCK (lmax+1)^2 numbers. */
+/* The work space of the forward pass: the block buffer q (BLOCK (lmax+1)^2 numbers) and, up to FLAT_MAX_DEGREE,
+ * the tables that write a block's output as one contiguous run, out[j] = q[index[j]] pattern[j] (j = b size + k:
+ * index[j] = k BLOCK + b, pattern[j] = scale[k]); NULL when it cannot be allocated (free with free()). */
+static REAL *NAME(forward_space)(int lmax, const REAL *scale, REAL **pattern, int32_t **index)
+{
+    const int64_t size = (int64_t)(lmax + 1) * (lmax + 1), values = size * BLOCK; /* values: a multiple of 16 */
+    const int gather = lmax <= FLAT_MAX_DEGREE;
+    REAL *q = (REAL *)aligned_alloc(64, (size_t)(values * (gather ? 2 * sizeof(REAL) + sizeof(int32_t)
+                                                                     : sizeof(REAL))));
+    *pattern = NULL; *index = NULL;
+    if (q == NULL || !gather) return q;
+    *pattern = q + values;
+    *index = (int32_t *)(q + 2 * values);
+    for (int64_t j = 0; j < values; ++j) {
+        (*index)[j] = (int32_t)((j % size) * BLOCK + j / size);
+        (*pattern)[j] = scale[j % size];
+    }
+    return q;
+}
+
+/* out[i, k] = scale[k] Q_k(points[i]) for start <= i < stop, with the work space of forward_space. */
 static void NAME(forward_range)(int64_t start, int64_t stop, const REAL *points, int lmax, const REAL *beta4,
-                                const REAL *scale, int normalize, int polar_y, REAL tiny, REAL *out, REAL *q)
+                                const REAL *scale, int normalize, int polar_y, REAL tiny, REAL *out, REAL *q,
+                                const REAL *pattern, const int32_t *index)
 {
     const int64_t size = (int64_t)(lmax + 1) * (lmax + 1);
     REAL x[BLOCK], y[BLOCK], z[BLOCK], radial[BLOCK], largest[BLOCK], norm[BLOCK];
@@ -104,21 +127,28 @@ static void NAME(forward_range)(int64_t start, int64_t stop, const REAL *points,
         const int count = (int)((stop - start) < BLOCK ? (stop - start) : BLOCK);
         NAME(fill)(points + 3 * start, count, lmax, beta4, normalize, polar_y, tiny, q, x, y, z, radial, largest,
                    norm);
-        /* one output row after the other (measured: the fastest order for writes to memory) */
         REAL *dst = out + start * size;
-        for (int b = 0; b < count; ++b)
-            for (int64_t k = 0; k < size; ++k) dst[b * size + k] = q[k * BLOCK + b] * scale[k];
+        if (index != NULL) { /* the block's output is one contiguous run */
+            NAME(gather_scaled)(count * size, q, index, pattern, dst);
+            continue;
+        }
+        for (int64_t k0 = 0; k0 < size; k0 += TILE) { /* a tile of components, point after point */
+            const int64_t width = size - k0 < TILE ? size - k0 : TILE;
+            for (int b = 0; b < count; ++b)
+                NAME(strided_scaled)(width, q + k0 * BLOCK + b, scale + k0, dst + b * size + k0);
+        }
     }
 }
 
-/* out[i, k] = scale[k] Q_k(points[i]) for i < n; returns 1 when the block buffer cannot be allocated. */
+/* out[i, k] = scale[k] Q_k(points[i]) for i < n; returns 1 when the work space cannot be allocated. */
 int NAME(forward)(int64_t n, const REAL *points, int lmax, const REAL *beta4, const REAL *scale, int normalize,
                   int polar_y, REAL tiny, REAL *out)
 {
-    const int64_t size = (int64_t)(lmax + 1) * (lmax + 1);
-    REAL *q = (REAL *)aligned_alloc(64, (size_t)(size * BLOCK * sizeof(REAL))); /* BLOCK * sizeof: 128 bytes */
+    REAL *pattern;
+    int32_t *index;
+    REAL *q = NAME(forward_space)(lmax, scale, &pattern, &index);
     if (q == NULL) return 1;
-    NAME(forward_range)(0, n, points, lmax, beta4, scale, normalize, polar_y, tiny, out, q);
+    NAME(forward_range)(0, n, points, lmax, beta4, scale, normalize, polar_y, tiny, out, q, pattern, index);
     free(q);
     return 0;
 }
@@ -139,7 +169,9 @@ int NAME(forward_shared)(int64_t *share, int helper, int64_t n, const REAL *poin
     per_run = BLOCK * (per_run < 1 ? 1 : per_run);
     const int64_t runs = (n + per_run - 1) / per_run;
     if (helper) __atomic_fetch_add(&share[2], 1, __ATOMIC_SEQ_CST);
-    REAL *q = (REAL *)aligned_alloc(64, (size_t)(size * BLOCK * sizeof(REAL)));
+    REAL *pattern;
+    int32_t *index;
+    REAL *q = NAME(forward_space)(lmax, scale, &pattern, &index);
     int status = 0;
     if (q == NULL) {
         if (helper) {
@@ -154,7 +186,8 @@ int NAME(forward_shared)(int64_t *share, int helper, int64_t n, const REAL *poin
             if (__atomic_fetch_add(&share[0], 1, __ATOMIC_SEQ_CST) >= runs) break;
             const int64_t run = helper ? runs - 1 - __atomic_fetch_add(&share[1], 1, __ATOMIC_SEQ_CST) : front++;
             const int64_t start = run * per_run, stop = start + per_run < n ? start + per_run : n;
-            NAME(forward_range)(start, stop, points, lmax, beta4, scale, normalize, polar_y, tiny, out, q);
+            NAME(forward_range)(start, stop, points, lmax, beta4, scale, normalize, polar_y, tiny, out, q,
+                                  pattern, index);
         }
         free(q);
     }
