@@ -33,7 +33,7 @@ from pathlib import Path
 __all__ = ["FLAGS", "disabled", "enabled", "load", "status"]
 
 #: Compiler flags (see the module docstring).
-FLAGS = ("-O3", "-march=native", "-ffp-contract=off", "-fno-math-errno", "-fPIC", "-shared")
+FLAGS = ("-O3", "-march=native", "-ffp-contract=off", "-fno-math-errno", "-fPIC", "-shared", "-pthread")
 
 _LOCK = threading.Lock()
 _LIBRARIES: dict[str, ctypes.CDLL | None] = {}

@@ -55,7 +55,7 @@ import numpy as np
 import torch
 
 from assay.kernels import _native
-from assay.kernels._threads import run_split, single_threaded_pool
+from assay.kernels._threads import run_split
 from assay.kernels.so3._sh_tables import beta_table, component_scales, gradient_tables, mirror_index
 
 __all__ = ["CHUNK_BYTES", "KEPT_BYTES", "MAX_CHUNK_POINTS", "backward_into", "chunk_points", "empty_output",
@@ -348,6 +348,7 @@ def values_into(out: torch.Tensor, lmax: int, points: torch.Tensor, scale: torch
 #: The C source of the fused CPU passes (see :mod:`assay.kernels._native`), and the body it includes.
 NATIVE_SOURCE = Path(__file__).with_name("_sh_native.c")
 NATIVE_BODY = Path(__file__).with_name("_sh_native_body.h")
+NATIVE_POOL = Path(__file__).parent.parent / "_native_pool.h"
 
 #: The native passes run up to this degree (the block buffer is ``16 (lmax+1)²`` doubles or ``32 (lmax+1)²`` floats,
 #: 1.3 MB at the limit, twice that in the backward pass); above, the torch route, whose chunked buffers stay
@@ -355,15 +356,18 @@ NATIVE_BODY = Path(__file__).with_name("_sh_native_body.h")
 #: time in float64, 0.45 / 0.34 / 0.52 in float32.
 NATIVE_MAX_DEGREE = 100
 
-#: Below this many output values a native call stays on the calling thread; above, each of
-#: ``torch.get_num_threads()`` pool threads computes one contiguous run of points in the backward pass; the forward
-#: pass shares runs from both ends inside C (``forward_shared``; measured 0.87–0.98 of the time of contiguous runs,
-#: since the caller starts without waiting for a thread to wake). Python-level pieces (measured: pieces taken in turn
-#: by the threads, or by this thread and the pool from both ends, were no faster at lmax = 4 and up to 2× slower
-#: at lmax ≥ 8, where the threads' writes interleave).
+#: Below this many output values a native call stays on the calling thread; above, the forward pass shares runs of
+#: points with ``torch.get_num_threads() − 1`` helper threads of the C library's own pool (``forward_parallel``,
+#: see ``_native_pool.h``: this thread starts at once and takes runs from the front, the helpers from the back as
+#: they wake), and in the backward pass each of ``torch.get_num_threads()`` threads of
+#: :func:`~assay.kernels._threads.single_threaded_pool` computes one contiguous run. (Measured: runs shared out from
+#: both ends took 0.87–0.98 of the time of contiguous runs; waking the helpers in C instead of handing each a
+#: call through the Python pool, 0.87 of the time at lmax = 4 — 1.20 → 1.04 ms in float64, 0.78 → 0.68 ms in
+#: float32 on 10⁵ points; Python-level pieces taken in turn were up to 2× slower at lmax ≥ 8, where the threads'
+#: writes interleave.)
 NATIVE_SPLIT_VALUES = 1 << 15
 
-_NATIVE_ABI = 4
+_NATIVE_ABI = 5
 
 
 @lru_cache(maxsize=1)
@@ -377,11 +381,11 @@ def _native_functions(library: ctypes.CDLL) -> dict | None:
     for dtype, suffix, real in ((torch.float64, "f64", ctypes.c_double), (torch.float32, "f32", ctypes.c_float)):
         forward = getattr(library, f"assay_sh_forward_{suffix}")
         forward.argtypes = [ctypes.c_int64, pointer, integer, pointer, pointer, integer, integer, real, pointer]
-        shared = getattr(library, f"assay_sh_forward_shared_{suffix}")
-        shared.argtypes = [pointer, integer, *forward.argtypes]
+        parallel = getattr(library, f"assay_sh_forward_parallel_{suffix}")
+        parallel.argtypes = [integer, *forward.argtypes]
         backward = getattr(library, f"assay_sh_backward_{suffix}")
         backward.argtypes = [ctypes.c_int64, pointer, integer, pointer, integer, integer, real, *[pointer] * 12]
-        for name, function in (("forward", forward), ("forward_shared", shared), ("backward", backward)):
+        for name, function in (("forward", forward), ("forward_parallel", parallel), ("backward", backward)):
             function.restype = ctypes.c_int
             functions[name, dtype] = function
     return functions
@@ -392,7 +396,7 @@ def native_function(name: str, dtype: torch.dtype):
     used (native kernels off, not built, or another dtype); :func:`assay.kernels._native.status` says why."""
     if not _native.enabled():
         return None
-    library = _native.load(NATIVE_SOURCE, depends=(NATIVE_BODY,))
+    library = _native.load(NATIVE_SOURCE, depends=(NATIVE_BODY, NATIVE_POOL))
     if library is None:
         return None
     functions = _native_functions(library)
@@ -429,33 +433,16 @@ def _native_values_into(out: torch.Tensor, lmax: int, points: torch.Tensor, scal
     """:func:`values_into` through the C kernel; False (nothing written) where it does not apply."""
     if not _native_applies(lmax, points) or not out.is_contiguous() or out.dtype != points.dtype:
         return False
-    function = native_function("forward", points.dtype)
-    shared = native_function("forward_shared", points.dtype)
-    if function is None or shared is None:
+    function = native_function("forward_parallel", points.dtype)
+    if function is None:
         return False
     points = points.contiguous()
     betas = _flat_betas(lmax, points.dtype)
     scale = scale.contiguous()
     count, size = points.shape[0], out.shape[1]
-    arguments = (count, points.data_ptr(), lmax, betas.data_ptr(), scale.data_ptr(), int(normalize), int(polar_y),
-                 _least_subnormal(points.dtype), out.data_ptr())
     helpers = torch.get_num_threads() - 1 if count * size >= NATIVE_SPLIT_VALUES else 0
-    pool = single_threaded_pool(helpers) if helpers > 0 else None
-    if pool is None:
-        status = function(*arguments)
-    else:
-        # this thread starts at once; each helper joins when its thread wakes (the C function shares the runs of
-        # points out and returns when no helper is inside one); the helpers' futures are not waited for: one that
-        # starts late finds nothing left, and its closure keeps the tensors and the share alive until then
-        share = (ctypes.c_int64 * 3)()
-        keep = (points, out, betas, scale, share)
-
-        def helper(keep=keep):
-            shared(keep[4], 1, *arguments)
-
-        for _ in range(helpers):
-            pool.submit(helper)
-        status = shared(share, 0, *arguments)
+    status = function(helpers, count, points.data_ptr(), lmax, betas.data_ptr(), scale.data_ptr(), int(normalize),
+                      int(polar_y), _least_subnormal(points.dtype), out.data_ptr())
     if status:
         raise MemoryError(f"spherical_harmonics: the native kernel could not allocate its block buffer "
                           f"(lmax={lmax})")

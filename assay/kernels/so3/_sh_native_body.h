@@ -60,15 +60,14 @@ static inline __attribute__((always_inline)) void NAME(fill)(const REAL *p, int 
             const int a = j + 1, d = k + j + 1;
             const REAL *aim = q + (int64_t)a * a * BLOCK, *are = q + (int64_t)(a * a + 2 * a) * BLOCK;
             REAL *dim = q + (int64_t)d * d * BLOCK, *dre = q + (int64_t)(d * d + 2 * d) * BLOCK;
-            for (int b = 0; b < BLOCK; ++b) {
-                const REAL re = are[b] * kre[b] - aim[b] * kim[b];
-                const REAL im = are[b] * kim[b] + aim[b] * kre[b];
-                dre[b] = re; dim[b] = im;
-            }
+            const VEC ar = LOAD(are), ai = LOAD(aim), kr = LOAD(kre), ki = LOAD(kim);
+            STORE(dre, ar * kr - ai * ki);
+            STORE(dim, ar * ki + ai * kr);
         }
         k += m;
     }
     /* Q_{l,m} = 2z Q_{l-1,m} - 4 beta_{l,m} r^2 Q_{l-2,m}, |m| <= l - 1 (the second term for |m| <= l - 2) */
+    const VEC z2v = LOAD(z2), radialv = LOAD(radial);
     const REAL *betas = beta4;
     for (int l = 2; l <= lmax; ++l) {
         REAL *row = q + (int64_t)(l * l + 1) * BLOCK;
@@ -79,17 +78,17 @@ static inline __attribute__((always_inline)) void NAME(fill)(const REAL *p, int 
             REAL *r = row + j * BLOCK;
             const REAL *pr = prev + j * BLOCK;
             if (j == 0 || j == inner - 1) {
-                for (int b = 0; b < BLOCK; ++b) r[b] = pr[b] * z2[b];
+                STORE(r, LOAD(pr) * z2v);
                 continue;
             }
             const REAL bj = betas[j - 1];
             const REAL *o = old + (j - 1) * BLOCK;
             if (l == 2 && normalize) { /* Q_{0,0} r^2 = the radial flag on the unit sphere */
-                for (int b = 0; b < BLOCK; ++b) r[b] = pr[b] * z2[b] - radial[b] * bj;
+                STORE(r, LOAD(pr) * z2v - radialv * bj);
             } else if (normalize) {
-                for (int b = 0; b < BLOCK; ++b) r[b] = pr[b] * z2[b] - o[b] * bj;
+                STORE(r, LOAD(pr) * z2v - LOAD(o) * bj);
             } else {
-                for (int b = 0; b < BLOCK; ++b) r[b] = pr[b] * z2[b] - (o[b] * radial[b]) * bj;
+                STORE(r, LOAD(pr) * z2v - (LOAD(o) * radialv) * bj);
             }
         }
         betas += 2 * l - 3;
@@ -197,6 +196,34 @@ int NAME(forward_shared)(int64_t *share, int helper, int64_t n, const REAL *poin
         while (__atomic_load_n(&share[2], __ATOMIC_SEQ_CST) > 0) SPIN_PAUSE();
     }
     return status;
+}
+
+/* The arguments of a forward call shared through the helper pool (_native_pool.h), and its task. */
+typedef struct {
+    int64_t *share, n;
+    const REAL *points, *beta4, *scale;
+    int lmax, normalize, polar_y, status;
+    REAL tiny;
+    REAL *out;
+} NAME(forward_job);
+
+static void NAME(forward_task)(void *context, int helper)
+{
+    NAME(forward_job) *job = (NAME(forward_job) *)context;
+    const int status = NAME(forward_shared)(job->share, helper, job->n, job->points, job->lmax, job->beta4,
+                                            job->scale, job->normalize, job->polar_y, job->tiny, job->out);
+    if (!helper) job->status = status;
+}
+
+/* forward, shared by this thread and up to `helpers` threads of the pool (forward_shared says how); returns 1 when
+ * this thread cannot allocate its work space (the output is then incomplete). */
+int NAME(forward_parallel)(int helpers, int64_t n, const REAL *points, int lmax, const REAL *beta4,
+                           const REAL *scale, int normalize, int polar_y, REAL tiny, REAL *out)
+{
+    int64_t share[3] = {0, 0, 0};
+    NAME(forward_job) job = {share, n, points, beta4, scale, lmax, normalize, polar_y, 0, tiny, out};
+    pool_run(NAME(forward_task), &job, helpers);
+    return job.status;
 }
 
 /* grad_points[i] = sum_k grad_out[i, k] d out[i, k] / d points[i], for the output of forward with the same
