@@ -11,7 +11,9 @@ NaN for non-finite points, the same NaN pattern.
 from __future__ import annotations
 
 import itertools
+import multiprocessing
 import shutil
+import threading
 
 import pytest
 import torch
@@ -119,6 +121,61 @@ def test_native_output_writes_put_every_scaled_value_in_its_place(dtype):
         assert not unscaled.isnan().any(), (lmax, count)  # every value written
         assert torch.equal(scaled, unscaled * scale), (lmax, count)
     assert torch.equal(_native_forward_values(0, points[:5], scale[:1]), scale[:1].expand(5, 1))
+
+
+def _with_threads(count: int, function):
+    previous = torch.get_num_threads()
+    torch.set_num_threads(count)
+    try:
+        return function()
+    finally:
+        torch.set_num_threads(previous)
+
+
+def test_helper_pool_gives_the_same_bits_for_any_helper_count_and_concurrent_callers():
+    # The forward pass shares runs of points with the C pool's helpers (_native_pool.h); each point is computed
+    # alone, so every split — more helpers than cores, fewer than the pool holds, a second caller that runs alone
+    # while another call is in the pool — must give the same bits.
+    generator = torch.Generator().manual_seed(6)
+    points = torch.randn(40000, 3, dtype=torch.float64, generator=generator)
+    expected = _with_threads(1, lambda: spherical_harmonics(5, points))
+    for count in (2, 4, 3, 2):
+        assert torch.equal(_with_threads(count, lambda: spherical_harmonics(5, points)), expected), count
+    results, errors = [], []
+
+    def caller():
+        try:
+            for _ in range(20):
+                results.append(spherical_harmonics(5, points))
+        except BaseException as error:  # re-raised in the test's thread below
+            errors.append(error)
+
+    threads = [threading.Thread(target=caller) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors and len(results) == 60
+    assert all(torch.equal(result, expected) for result in results)
+
+
+def _harmonics_in_child(points, queue):
+    queue.put(spherical_harmonics(5, points).numpy())  # a numpy copy: a tensor would travel as a shared handle
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="needs fork()")
+def test_helper_pool_works_in_a_forked_child():
+    # a forked child inherits the pool's state but none of its threads: it computes the same bits and does not hang
+    points = torch.randn(40000, 3, dtype=torch.float64, generator=torch.Generator().manual_seed(7))
+    expected = _with_threads(2, lambda: spherical_harmonics(5, points))  # the parent's helpers exist now
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=_harmonics_in_child, args=(points, queue))
+    child.start()
+    result = queue.get(timeout=120)
+    child.join(timeout=120)
+    assert child.exitcode == 0
+    assert torch.equal(torch.from_numpy(result), expected)
 
 
 def test_environment_variable_turns_native_kernels_off(monkeypatch):
