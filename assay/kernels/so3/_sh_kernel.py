@@ -33,7 +33,7 @@ hand-written OpenMP kernel does, instead of once per operation — on the shared
 over two busy cores was measured to wait milliseconds for the second
 one. On a GPU the whole batch is one chunk. CPU workspaces are kept between calls (:data:`KEPT_BYTES` in all), so
 a call touches no fresh memory except its output, which on the CPU comes from numpy's allocator (transparent huge
-pages, see :func:`empty_output`).
+pages, see :func:`assay.kernels._memory.empty_output`).
 
 Where the torch route's time goes (measured single-threaded on that machine, float64, per output value): the
 transposing write ~0.9 ns at lmax = 4 to ~1.7–1.9 ns at lmax = 12–24 (a plain fill of the same output takes
@@ -58,8 +58,8 @@ from assay.kernels import _native
 from assay.kernels._threads import run_split
 from assay.kernels.so3._sh_tables import beta_table, component_scales, gradient_tables, mirror_index
 
-__all__ = ["CHUNK_BYTES", "KEPT_BYTES", "MAX_CHUNK_POINTS", "backward_into", "chunk_points", "empty_output",
-           "scale_tensor", "values_into"]
+__all__ = ["CHUNK_BYTES", "KEPT_BYTES", "MAX_CHUNK_POINTS", "backward_into", "chunk_points", "scale_tensor",
+           "values_into"]
 
 #: Chunk size on the CPU: about this many bytes of recurrence buffer, and at most :data:`MAX_CHUNK_POINTS` points
 #: (measured single-threaded: 3.5 ns per value from 8192 points at lmax = 4 and 2048 at lmax = 12 on, against
@@ -70,9 +70,6 @@ MAX_CHUNK_POINTS = 16384
 #: Bytes of workspaces kept for reuse between calls on the CPU (a workspace, forward or backward, is 5–11 MB).
 KEPT_BYTES = 64 << 20
 
-#: Outputs from this size on (bytes) are allocated through numpy on the CPU (see :func:`empty_output`).
-HUGE_PAGE_BYTES = 4 << 20
-
 
 def chunk_points(lmax: int, count: int, device: torch.device, itemsize: int = 8, copies: int = 1) -> int:
     """Points per chunk: the whole batch on a GPU; on the CPU about :data:`CHUNK_BYTES` of buffer (``copies``
@@ -81,18 +78,6 @@ def chunk_points(lmax: int, count: int, device: torch.device, itemsize: int = 8,
         return max(count, 1)
     per_point = (lmax + 1) ** 2 * itemsize * copies
     return max(1, min(count, MAX_CHUNK_POINTS, max(64, CHUNK_BYTES // per_point)))
-
-
-def empty_output(shape: tuple[int, int], dtype: torch.dtype, device: torch.device) -> torch.Tensor:
-    """An uninitialized output. On the CPU, outputs of at least :data:`HUGE_PAGE_BYTES` come from numpy, which asks
-    the kernel for transparent huge pages (``madvise``), so the first write faults once per 2 MiB instead of once
-    per 4 KiB (measured: writing a fresh 135 MB output takes 12 ms from numpy against 36 ms from torch's allocator,
-    on the 2-core machine)."""
-    count = shape[0] * shape[1]
-    if (device.type == "cpu" and count * torch.empty((), dtype=dtype).element_size() >= HUGE_PAGE_BYTES
-            and not torch.compiler.is_compiling()):
-        return torch.from_numpy(np.empty(shape, dtype=np.float64 if dtype == torch.float64 else np.float32))
-    return torch.empty(shape, dtype=dtype, device=device)
 
 
 @lru_cache(maxsize=64)

@@ -54,7 +54,8 @@ import torch
 
 from assay.core.conventions import resolve
 from assay.core.validation import as_float_tensor, as_size_limited_degree
-from assay.kernels.so3._sh_kernel import backward_into, empty_output, scale_tensor, values_into
+from assay.kernels._memory import empty_output
+from assay.kernels.so3._sh_kernel import backward_into, scale_tensor, values_into
 from assay.kernels.so3._sh_tables import beta_table
 from assay.reference.so3.basis import harmonic_index
 from assay.reference.so3.conventions import BASIS, NORMALIZATION, PHASE, POLAR_AXIS

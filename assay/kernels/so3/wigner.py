@@ -47,6 +47,7 @@ import torch
 
 from assay.core.conventions import resolve
 from assay.core.validation import as_float_tensor, as_size_limited_degree
+from assay.kernels._memory import zeros_output
 from assay.reference.so3.conventions import EULER, POLAR_AXIS
 
 __all__ = [
@@ -356,7 +357,7 @@ def wigner_D_block_diagonal(lmax: int, R: torch.Tensor, *, polar_axis: str = "z"
                                   "the matrix has (lmax+1)⁴ entries per rotation")
     R = _check_rotations(R)
     size = (lmax + 1) ** 2
-    out = R.new_zeros((*R.shape[:-2], size, size))
+    out = zeros_output((*R.shape[:-2], size, size), R.dtype, R.device)  # huge pages when large
     for l, block in enumerate(_iterate_blocks(lmax, R, polar_axis, transient=True)):
         out[..., l * l : (l + 1) ** 2, l * l : (l + 1) ** 2] = block.reshape(*R.shape[:-2], 2 * l + 1, 2 * l + 1)
     return out
