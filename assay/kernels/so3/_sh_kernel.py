@@ -1,14 +1,14 @@
 """The forward and backward passes of the spherical-harmonics kernel, chunk by chunk (no autograd inside).
 
-Two routes compute the forward pass. On the CPU, in float32/float64 and up to :data:`NATIVE_MAX_DEGREE`, a C
-kernel (``_sh_native.c``, built at first use by :mod:`assay.kernels._native`) runs the recurrence and the
-normalization below step for step on blocks of 16 (float64) or 32 (float32) points held in cache and writes each
-output value once; the forward pass shares runs of points between the calling thread (from the front) and
-``torch.get_num_threads() − 1`` helper threads (from the back), the backward pass gives each pool thread one
-contiguous run. Its
-values agree with the torch route to a few units in the last place, and both are held to the same accuracy
-contract. Everywhere else — GPUs, higher degrees, no compiler, ``ASSAY_NATIVE=0`` or inside
-:func:`assay.kernels._native.disabled` — the torch route described next; the backward pass is always torch's.
+Two routes compute both passes. On the CPU, in float32/float64 and up to :data:`NATIVE_MAX_DEGREE`, a C kernel
+(``_sh_native.c``, built at first use by :mod:`assay.kernels._native`) runs the recurrence and the normalization
+below step for step on blocks of 16 (float64) or 32 (float32) points held in cache: the forward pass writes each
+block's output once (vector gathers from the block) and shares runs of points between the calling thread (from
+the front) and ``torch.get_num_threads() − 1`` helper threads of its own C pool (from the back); the backward pass
+recomputes each block and gives each thread of :mod:`assay.kernels._threads` one contiguous run. Its values agree
+with the torch route to a few units in the last place, and both are held to the same accuracy contract.
+Everywhere else — GPUs, higher degrees, no compiler, ``ASSAY_NATIVE=0`` or inside
+:func:`assay.kernels._native.disabled` — the torch route described next.
 
 Torch route, layout: the recurrence of :mod:`assay.kernels.so3._sh_tables` runs on a ``((lmax+1)², P)`` buffer —
 one row per component, the ``P`` points of a chunk along the row — so that every step is one vectorized torch

@@ -52,23 +52,26 @@ int assay_sh_native_abi(void) { return ASSAY_SH_NATIVE_ABI; }
  * - up to FLAT_MAX_DEGREE, along the run, each vector gathered through an index table (gather_scaled);
  * - above, in tiles of TILE components, each point's part of a tile gathered with a fixed stride (strided_scaled),
  *   so that the tile's rows of the block buffer stay in the first-level cache while all points read them.
- * Measured on the 2-core machine (one thread, in cache), per point, against the row-by-row loop used before:
- * float64 lmax = 4 / 8 / 16 / 24: 22 -> 15, 65 -> 44, 227 -> 208, 757 -> 420 ns; float32: 12 -> 8.7, 42 -> 26,
- * 147 -> 101, 508 -> 210 ns. (The tables beat the strides in float64 up to lmax = 16, by 10-25% at 2-8, and are
- * no faster in float32 above 8; tiles of 8 or 64 components were slower than 32.) */
+ * Measured on the 2-core machine (benchmarks/sh_native_per_point.py: one thread, in cache), per point, against the
+ * row-by-row loop used before: float64 lmax = 4 / 8 / 16 / 24: 26 -> 17, 69 -> 50, 242 -> 244, 778 -> 463 ns;
+ * float32: 13.7 -> 9.9, 46 -> 29, 156 -> 100, 533 -> 203 ns. (The tables beat the strides in float64 up to
+ * lmax = 16, by 10-25% at 2-8, and are no faster in float32 above 8; tiles of 8 or 64 components were slower.) */
 #define TILE 32
 
-/* The recurrence's steps act on whole blocks: VEC is a block of BLOCK numbers (a GCC/Clang vector type, which the
- * compiler splits into the machine's vector registers), LOAD and STORE move one from and to the block buffer.
- * (Written as loops over the block, the steps were compiled to scalar code: the compiler could not prove that the
- * rows of q do not overlap. Measured, one thread in cache, the recurrence of a block without the normalization:
- * 7.1 -> 5.6 ns per point at lmax = 4, 25 -> 14 at 8, 102 -> 54 at 16; the same bits.) */
+/* The recurrence's steps act on a block LANES numbers at a time: VEC is a GCC/Clang vector type of LANES numbers
+ * (which the compiler splits into the machine's vector registers), LOAD and STORE move one from and to the block
+ * buffer. (Written as loops over the block, the float64 steps ran as scalar code: the compiler could not prove
+ * that the rows of q do not overlap. Measured, one thread in cache: the float64 recurrence alone, without the
+ * normalization, 7.1 -> 5.6 ns per point at lmax = 4, 25 -> 14 at 8, 102 -> 54 at 16; the whole forward pass
+ * (benchmarks/sh_native_per_point.py) within noise at lmax = 4 and 5-12% faster at 8-24 in float64, within noise
+ * to 5% faster in float32, where a whole block of 32 floats as one vector was 10-30% slower; the same bits.) */
 #define VEC NAME(vec)
 #define LOAD(p) NAME(load)(p)
 #define STORE(p, v) do { const VEC stored_ = (v); memcpy((p), &stored_, sizeof stored_); } while (0)
 
 #define REAL double
 #define BLOCK 16
+#define LANES 16
 #define FLAT_MAX_DEGREE 16
 
 /* dst[j] = q[index[j]] * pattern[j] for j < total */
@@ -105,7 +108,7 @@ static inline void assay_sh_strided_scaled_f64(int64_t count, const double *q, c
 #define SQRT sqrt
 #define FABS fabs
 #define NAME(x) assay_sh_##x##_f64
-typedef REAL NAME(vec) __attribute__((vector_size(BLOCK * sizeof(REAL))));
+typedef REAL NAME(vec) __attribute__((vector_size(LANES * sizeof(REAL))));
 static inline VEC NAME(load)(const REAL *p) { VEC v; memcpy(&v, p, sizeof v); return v; }
 #include "_sh_native_body.h"
 #undef REAL
@@ -113,10 +116,12 @@ static inline VEC NAME(load)(const REAL *p) { VEC v; memcpy(&v, p, sizeof v); re
 #undef SQRT
 #undef FABS
 #undef NAME
+#undef LANES
 #undef FLAT_MAX_DEGREE
 
 #define REAL float
 #define BLOCK 32
+#define LANES 16
 #define FLAT_MAX_DEGREE 8
 
 static inline void assay_sh_gather_scaled_f32(int64_t total, const float *q, const int32_t *index,
@@ -152,6 +157,6 @@ static inline void assay_sh_strided_scaled_f32(int64_t count, const float *q, co
 #define SQRT sqrtf
 #define FABS fabsf
 #define NAME(x) assay_sh_##x##_f32
-typedef REAL NAME(vec) __attribute__((vector_size(BLOCK * sizeof(REAL))));
+typedef REAL NAME(vec) __attribute__((vector_size(LANES * sizeof(REAL))));
 static inline VEC NAME(load)(const REAL *p) { VEC v; memcpy(&v, p, sizeof v); return v; }
 #include "_sh_native_body.h"

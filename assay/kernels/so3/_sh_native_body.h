@@ -60,14 +60,15 @@ static inline __attribute__((always_inline)) void NAME(fill)(const REAL *p, int 
             const int a = j + 1, d = k + j + 1;
             const REAL *aim = q + (int64_t)a * a * BLOCK, *are = q + (int64_t)(a * a + 2 * a) * BLOCK;
             REAL *dim = q + (int64_t)d * d * BLOCK, *dre = q + (int64_t)(d * d + 2 * d) * BLOCK;
-            const VEC ar = LOAD(are), ai = LOAD(aim), kr = LOAD(kre), ki = LOAD(kim);
-            STORE(dre, ar * kr - ai * ki);
-            STORE(dim, ar * ki + ai * kr);
+            for (int h = 0; h < BLOCK; h += LANES) {
+                const VEC ar = LOAD(are + h), ai = LOAD(aim + h), kr = LOAD(kre + h), ki = LOAD(kim + h);
+                STORE(dre + h, ar * kr - ai * ki);
+                STORE(dim + h, ar * ki + ai * kr);
+            }
         }
         k += m;
     }
     /* Q_{l,m} = 2z Q_{l-1,m} - 4 beta_{l,m} r^2 Q_{l-2,m}, |m| <= l - 1 (the second term for |m| <= l - 2) */
-    const VEC z2v = LOAD(z2), radialv = LOAD(radial);
     const REAL *betas = beta4;
     for (int l = 2; l <= lmax; ++l) {
         REAL *row = q + (int64_t)(l * l + 1) * BLOCK;
@@ -78,17 +79,20 @@ static inline __attribute__((always_inline)) void NAME(fill)(const REAL *p, int 
             REAL *r = row + j * BLOCK;
             const REAL *pr = prev + j * BLOCK;
             if (j == 0 || j == inner - 1) {
-                STORE(r, LOAD(pr) * z2v);
+                for (int h = 0; h < BLOCK; h += LANES) STORE(r + h, LOAD(pr + h) * LOAD(z2 + h));
                 continue;
             }
             const REAL bj = betas[j - 1];
             const REAL *o = old + (j - 1) * BLOCK;
             if (l == 2 && normalize) { /* Q_{0,0} r^2 = the radial flag on the unit sphere */
-                STORE(r, LOAD(pr) * z2v - radialv * bj);
+                for (int h = 0; h < BLOCK; h += LANES)
+                    STORE(r + h, LOAD(pr + h) * LOAD(z2 + h) - LOAD(radial + h) * bj);
             } else if (normalize) {
-                STORE(r, LOAD(pr) * z2v - LOAD(o) * bj);
+                for (int h = 0; h < BLOCK; h += LANES)
+                    STORE(r + h, LOAD(pr + h) * LOAD(z2 + h) - LOAD(o + h) * bj);
             } else {
-                STORE(r, LOAD(pr) * z2v - (LOAD(o) * radialv) * bj);
+                for (int h = 0; h < BLOCK; h += LANES)
+                    STORE(r + h, LOAD(pr + h) * LOAD(z2 + h) - (LOAD(o + h) * LOAD(radial + h)) * bj);
             }
         }
         betas += 2 * l - 3;
