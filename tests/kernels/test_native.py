@@ -10,9 +10,12 @@ NaN for non-finite points, the same NaN pattern.
 
 from __future__ import annotations
 
+import ctypes
 import itertools
 import multiprocessing
+import platform
 import shutil
+import subprocess
 import threading
 
 import pytest
@@ -121,6 +124,42 @@ def test_native_output_writes_put_every_scaled_value_in_its_place(dtype):
         assert not unscaled.isnan().any(), (lmax, count)  # every value written
         assert torch.equal(scaled, unscaled * scale), (lmax, count)
     assert torch.equal(_native_forward_values(0, points[:5], scale[:1]), scale[:1].expand(5, 1))
+
+
+def _forward_bits(library: ctypes.CDLL, lmax: int, points: torch.Tensor, scale: torch.Tensor) -> torch.Tensor:
+    """The raw bits of the C forward pass of ``library`` (polar axis z, unit vectors)."""
+    suffix, real = ("f64", ctypes.c_double) if points.dtype == torch.float64 else ("f32", ctypes.c_float)
+    function = getattr(library, f"assay_sh_forward_{suffix}")
+    function.argtypes = [ctypes.c_int64, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p,
+                         ctypes.c_int, ctypes.c_int, real, ctypes.c_void_p]
+    function.restype = ctypes.c_int
+    out = torch.empty(points.shape[0], (lmax + 1) ** 2, dtype=points.dtype)
+    betas = sh_kernel._flat_betas(max(lmax, 1), points.dtype)
+    assert function(points.shape[0], points.data_ptr(), lmax, betas.data_ptr(), scale.data_ptr(), 1, 0,
+                    sh_kernel._least_subnormal(points.dtype), out.data_ptr()) == 0
+    return out.view(torch.int64 if points.dtype == torch.float64 else torch.int32)
+
+
+@pytest.mark.skipif(platform.machine() not in ("x86_64", "AMD64"), reason="compares x86-64 instruction sets")
+def test_native_kernel_gives_the_same_bits_without_vector_extensions(tmp_path):
+    # The kernel is built with -march=native: AVX-512 gathers where the CPU has them, plain loops otherwise, and
+    # the vector types split into whatever registers exist. Every value is the same sequence of correctly rounded
+    # operations, so a build for the x86-64 baseline (SSE2 only) must give the same bits as this machine's.
+    compiler = _native._compiler()
+    if compiler is None:
+        pytest.skip("no C compiler")
+    flags = [flag if flag != "-march=native" else "-march=x86-64" for flag in _native.FLAGS]
+    target = tmp_path / "sh_baseline.so"
+    subprocess.run([*compiler, *flags, "-o", str(target), str(sh_kernel.NATIVE_SOURCE), "-lm"], check=True,
+                   capture_output=True, timeout=300)
+    baseline = ctypes.CDLL(str(target))
+    native = _native.load(sh_kernel.NATIVE_SOURCE, depends=(sh_kernel.NATIVE_BODY, sh_kernel.NATIVE_POOL))
+    generator = torch.Generator().manual_seed(12)
+    for dtype, lmax in itertools.product([torch.float64, torch.float32], [1, 4, 8, 9, 16, 17, 24]):
+        points = torch.randn(333, 3, dtype=torch.float64, generator=generator).to(dtype)
+        scale = (torch.rand((lmax + 1) ** 2, dtype=torch.float64, generator=generator) + 0.5).to(dtype)
+        assert torch.equal(_forward_bits(native, lmax, points, scale), _forward_bits(baseline, lmax, points, scale)), (
+            dtype, lmax)
 
 
 def _with_threads(count: int, function):

@@ -66,7 +66,7 @@ int assay_sh_native_abi(void) { return ASSAY_SH_NATIVE_ABI; }
  * (benchmarks/sh_native_per_point.py) within noise at lmax = 4 and 5-12% faster at 8-24 in float64, within noise
  * to 5% faster in float32, where a whole block of 32 floats as one vector was 10-30% slower; the same bits.) */
 #define VEC NAME(vec)
-#define LOAD(p) NAME(load)(p)
+#define LOAD(p) ({ VEC loaded_; memcpy(&loaded_, (p), sizeof loaded_); loaded_; })
 #define STORE(p, v) do { const VEC stored_ = (v); memcpy((p), &stored_, sizeof stored_); } while (0)
 
 #define REAL double
@@ -109,7 +109,6 @@ static inline void assay_sh_strided_scaled_f64(int64_t count, const double *q, c
 #define FABS fabs
 #define NAME(x) assay_sh_##x##_f64
 typedef REAL NAME(vec) __attribute__((vector_size(LANES * sizeof(REAL))));
-static inline VEC NAME(load)(const REAL *p) { VEC v; memcpy(&v, p, sizeof v); return v; }
 #include "_sh_native_body.h"
 #undef REAL
 #undef BLOCK
@@ -158,5 +157,4 @@ static inline void assay_sh_strided_scaled_f32(int64_t count, const float *q, co
 #define FABS fabsf
 #define NAME(x) assay_sh_##x##_f32
 typedef REAL NAME(vec) __attribute__((vector_size(LANES * sizeof(REAL))));
-static inline VEC NAME(load)(const REAL *p) { VEC v; memcpy(&v, p, sizeof v); return v; }
 #include "_sh_native_body.h"
