@@ -112,9 +112,11 @@ static REAL *NAME(forward_space)(int lmax, const REAL *scale, REAL **pattern, in
     if (q == NULL || !gather) return q;
     *pattern = q + values;
     *index = (int32_t *)(q + 2 * values);
-    for (int64_t j = 0; j < values; ++j) {
-        (*index)[j] = (int32_t)((j % size) * BLOCK + j / size);
-        (*pattern)[j] = scale[j % size];
+    for (int64_t b = 0, j = 0; b < BLOCK; ++b) {
+        for (int64_t k = 0; k < size; ++k, ++j) {
+            (*index)[j] = (int32_t)(k * BLOCK + b);
+            (*pattern)[j] = scale[k];
+        }
     }
     return q;
 }
