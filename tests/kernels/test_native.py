@@ -98,13 +98,17 @@ def test_native_route_handles_strided_inputs_and_every_thread_count():
     assert torch.equal(results[0], spherical_harmonics(7, points.contiguous()))
 
 
-def _native_forward_values(lmax: int, points: torch.Tensor, scale: torch.Tensor) -> torch.Tensor:
-    """The C forward pass called directly: ``scale[k] Q_k`` on the unit sphere, polar axis z."""
+def _native_forward_values(lmax: int, points: torch.Tensor, scale: torch.Tensor, library=None) -> torch.Tensor:
+    """The C forward pass called directly: ``scale[k] Q_k`` on the unit sphere, polar axis z (of this process's
+    build, or of the built ``library``)."""
+    if library is None:
+        forward = sh_kernel.native_forward(points.dtype)
+    else:
+        forward = sh_kernel._native_functions(library)["forward", points.dtype]
     out = torch.full((points.shape[0], (lmax + 1) ** 2), float("nan"), dtype=points.dtype)
     betas = sh_kernel._flat_betas(max(lmax, 1), points.dtype)
-    status = sh_kernel.native_forward(points.dtype)(points.shape[0], points.data_ptr(), lmax, betas.data_ptr(),
-                                                    scale.data_ptr(), 1, 0,
-                                                    sh_kernel._least_subnormal(points.dtype), out.data_ptr())
+    status = forward(points.shape[0], points.data_ptr(), lmax, betas.data_ptr(), scale.data_ptr(), 1, 0,
+                     sh_kernel._least_subnormal(points.dtype), out.data_ptr())
     assert status == 0
     return out
 
@@ -126,20 +130,6 @@ def test_native_output_writes_put_every_scaled_value_in_its_place(dtype):
     assert torch.equal(_native_forward_values(0, points[:5], scale[:1]), scale[:1].expand(5, 1))
 
 
-def _forward_bits(library: ctypes.CDLL, lmax: int, points: torch.Tensor, scale: torch.Tensor) -> torch.Tensor:
-    """The raw bits of the C forward pass of ``library`` (polar axis z, unit vectors)."""
-    suffix, real = ("f64", ctypes.c_double) if points.dtype == torch.float64 else ("f32", ctypes.c_float)
-    function = getattr(library, f"assay_sh_forward_{suffix}")
-    function.argtypes = [ctypes.c_int64, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p,
-                         ctypes.c_int, ctypes.c_int, real, ctypes.c_void_p]
-    function.restype = ctypes.c_int
-    out = torch.empty(points.shape[0], (lmax + 1) ** 2, dtype=points.dtype)
-    betas = sh_kernel._flat_betas(max(lmax, 1), points.dtype)
-    assert function(points.shape[0], points.data_ptr(), lmax, betas.data_ptr(), scale.data_ptr(), 1, 0,
-                    sh_kernel._least_subnormal(points.dtype), out.data_ptr()) == 0
-    return out.view(torch.int64 if points.dtype == torch.float64 else torch.int32)
-
-
 @pytest.mark.skipif(platform.machine() not in ("x86_64", "AMD64"), reason="compares x86-64 instruction sets")
 def test_native_kernel_gives_the_same_bits_without_vector_extensions(tmp_path):
     # The kernel is built with -march=native: AVX-512 gathers where the CPU has them, plain loops otherwise, and
@@ -153,12 +143,13 @@ def test_native_kernel_gives_the_same_bits_without_vector_extensions(tmp_path):
     subprocess.run([*compiler, *flags, "-o", str(target), str(sh_kernel.NATIVE_SOURCE), "-lm"], check=True,
                    capture_output=True, timeout=300)
     baseline = ctypes.CDLL(str(target))
-    native = _native.load(sh_kernel.NATIVE_SOURCE, depends=(sh_kernel.NATIVE_BODY, sh_kernel.NATIVE_POOL))
     generator = torch.Generator().manual_seed(12)
     for dtype, lmax in itertools.product([torch.float64, torch.float32], [1, 4, 8, 9, 16, 17, 24]):
         points = torch.randn(333, 3, dtype=torch.float64, generator=generator).to(dtype)
         scale = (torch.rand((lmax + 1) ** 2, dtype=torch.float64, generator=generator) + 0.5).to(dtype)
-        assert torch.equal(_forward_bits(native, lmax, points, scale), _forward_bits(baseline, lmax, points, scale)), (
+        bits = torch.int64 if dtype == torch.float64 else torch.int32
+        native = _native_forward_values(lmax, points, scale)
+        assert torch.equal(native.view(bits), _native_forward_values(lmax, points, scale, baseline).view(bits)), (
             dtype, lmax)
 
 

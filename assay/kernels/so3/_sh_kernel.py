@@ -352,7 +352,7 @@ NATIVE_MAX_DEGREE = 100
 #: writes interleave.)
 NATIVE_SPLIT_VALUES = 1 << 15
 
-_NATIVE_ABI = 5
+_NATIVE_ABI = 6
 
 
 @lru_cache(maxsize=1)
@@ -377,8 +377,9 @@ def _native_functions(library: ctypes.CDLL) -> dict | None:
 
 
 def native_function(name: str, dtype: torch.dtype):
-    """The C function ``name`` (``"forward"`` or ``"backward"``) for ``dtype``, or None where the torch route is
-    used (native kernels off, not built, or another dtype); :func:`assay.kernels._native.status` says why."""
+    """The C function ``name`` (``"forward"``, ``"forward_parallel"`` or ``"backward"``) for ``dtype``, or None
+    where the torch route is used (native kernels off, not built, or another dtype);
+    :func:`assay.kernels._native.status` says why."""
     if not _native.enabled():
         return None
     library = _native.load(NATIVE_SOURCE, depends=(NATIVE_BODY, NATIVE_POOL))

@@ -32,16 +32,9 @@
 
 #include "../_native_pool.h"
 
-#define ASSAY_SH_NATIVE_ABI 5
+#define ASSAY_SH_NATIVE_ABI 6
 
 int assay_sh_native_abi(void) { return ASSAY_SH_NATIVE_ABI; }
-
-/* the body of a short wait for other threads */
-#if defined(__x86_64__) || defined(__i386__)
-#define SPIN_PAUSE() __builtin_ia32_pause()
-#else
-#define SPIN_PAUSE() ((void)0)
-#endif
 
 /* max and min that return NaN when either argument is NaN (as torch.amax / torch.amin) */
 #define NAN_MAX(a, b) (((a) != (a) || (a) > (b)) ? (a) : (b))

@@ -158,76 +158,56 @@ int NAME(forward)(int64_t n, const REAL *points, int lmax, const REAL *beta4, co
     return 0;
 }
 
-/* The same, shared by the calling thread (helper = 0) and any number of helper threads (helper = 1) that call it
- * with the same arguments and the same share = {runs claimed, runs taken from the back, helpers active}, zeroed
- * before the first call. The points go in runs of about 64 KB of output: the caller takes runs from the front,
- * the helpers from the back, until all are claimed (a claim counts against the total first, so the two ends never
- * overlap), so the caller starts at once and a helper joins whenever its thread wakes. The caller returns only
- * when no helper is inside a run (a short spin: at most one run); a helper that arrives later claims nothing.
- * Returns 1 when the caller cannot allocate its block buffer (it then stops the helpers and waits for them; no
- * point is left half-written, but the output is incomplete); a helper that cannot allocate does nothing. */
-int NAME(forward_shared)(int64_t *share, int helper, int64_t n, const REAL *points, int lmax, const REAL *beta4,
-                         const REAL *scale, int normalize, int polar_y, REAL tiny, REAL *out)
-{
-    const int64_t size = (int64_t)(lmax + 1) * (lmax + 1);
-    int64_t per_run = (int64_t)65536 / (int64_t)(BLOCK * size * (int64_t)sizeof(REAL));
-    per_run = BLOCK * (per_run < 1 ? 1 : per_run);
-    const int64_t runs = (n + per_run - 1) / per_run;
-    if (helper) __atomic_fetch_add(&share[2], 1, __ATOMIC_SEQ_CST);
-    REAL *pattern;
-    int32_t *index;
-    REAL *q = NAME(forward_space)(lmax, scale, &pattern, &index);
-    int status = 0;
-    if (q == NULL) {
-        if (helper) {
-            __atomic_fetch_sub(&share[2], 1, __ATOMIC_SEQ_CST);
-            return 1;
-        }
-        __atomic_store_n(&share[0], runs, __ATOMIC_SEQ_CST); /* nothing more to claim */
-        status = 1;
-    } else {
-        int64_t front = 0;
-        for (;;) {
-            if (__atomic_fetch_add(&share[0], 1, __ATOMIC_SEQ_CST) >= runs) break;
-            const int64_t run = helper ? runs - 1 - __atomic_fetch_add(&share[1], 1, __ATOMIC_SEQ_CST) : front++;
-            const int64_t start = run * per_run, stop = start + per_run < n ? start + per_run : n;
-            NAME(forward_range)(start, stop, points, lmax, beta4, scale, normalize, polar_y, tiny, out, q,
-                                  pattern, index);
-        }
-        free(q);
-    }
-    if (helper) {
-        __atomic_fetch_sub(&share[2], 1, __ATOMIC_SEQ_CST);
-    } else {
-        while (__atomic_load_n(&share[2], __ATOMIC_SEQ_CST) > 0) SPIN_PAUSE();
-    }
-    return status;
-}
-
-/* The arguments of a forward call shared through the helper pool (_native_pool.h), and its task. */
+/* A forward call shared through the helper pool (_native_pool.h): its arguments, its status (1 when the calling
+ * thread cannot allocate its work space) and its two claim counters. */
 typedef struct {
-    int64_t *share, n;
+    int64_t n;
     const REAL *points, *beta4, *scale;
     int lmax, normalize, polar_y, status;
     REAL tiny;
     REAL *out;
+    int64_t claimed, from_back; /* runs claimed in all, runs taken from the back */
 } NAME(forward_job);
 
+/* The task of a forward call, run by the calling thread (helper = 0) and by each helper that joins (helper = 1).
+ * The points go in runs of about 64 KB of output: the caller takes runs from the front, the helpers from the back,
+ * until all are claimed (a claim counts against the total first, so the two ends never overlap), so the caller
+ * starts at once and a helper joins whenever its thread wakes; pool_run returns only when no helper is inside the
+ * task. When the caller cannot allocate its work space it claims every run, so that the helpers stop (no point is
+ * left half-written, but the output is incomplete); a helper that cannot allocate does nothing. */
 static void NAME(forward_task)(void *context, int helper)
 {
     NAME(forward_job) *job = (NAME(forward_job) *)context;
-    const int status = NAME(forward_shared)(job->share, helper, job->n, job->points, job->lmax, job->beta4,
-                                            job->scale, job->normalize, job->polar_y, job->tiny, job->out);
-    if (!helper) job->status = status;
+    const int64_t size = (int64_t)(job->lmax + 1) * (job->lmax + 1), n = job->n;
+    int64_t per_run = (int64_t)65536 / (int64_t)(BLOCK * size * (int64_t)sizeof(REAL));
+    per_run = BLOCK * (per_run < 1 ? 1 : per_run);
+    const int64_t runs = (n + per_run - 1) / per_run;
+    REAL *pattern;
+    int32_t *index;
+    REAL *q = NAME(forward_space)(job->lmax, job->scale, &pattern, &index);
+    if (q == NULL) {
+        if (!helper) {
+            __atomic_store_n(&job->claimed, runs, __ATOMIC_SEQ_CST); /* nothing more to claim */
+            job->status = 1;
+        }
+        return;
+    }
+    for (int64_t front = 0;;) {
+        if (__atomic_fetch_add(&job->claimed, 1, __ATOMIC_SEQ_CST) >= runs) break;
+        const int64_t run = helper ? runs - 1 - __atomic_fetch_add(&job->from_back, 1, __ATOMIC_SEQ_CST) : front++;
+        const int64_t start = run * per_run, stop = start + per_run < n ? start + per_run : n;
+        NAME(forward_range)(start, stop, job->points, job->lmax, job->beta4, job->scale, job->normalize,
+                            job->polar_y, job->tiny, job->out, q, pattern, index);
+    }
+    free(q);
 }
 
-/* forward, shared by this thread and up to `helpers` threads of the pool (forward_shared says how); returns 1 when
+/* forward, shared by this thread and up to `helpers` threads of the pool (forward_task says how); returns 1 when
  * this thread cannot allocate its work space (the output is then incomplete). */
 int NAME(forward_parallel)(int helpers, int64_t n, const REAL *points, int lmax, const REAL *beta4,
                            const REAL *scale, int normalize, int polar_y, REAL tiny, REAL *out)
 {
-    int64_t share[3] = {0, 0, 0};
-    NAME(forward_job) job = {share, n, points, beta4, scale, lmax, normalize, polar_y, 0, tiny, out};
+    NAME(forward_job) job = {n, points, beta4, scale, lmax, normalize, polar_y, 0, tiny, out, 0, 0};
     pool_run(NAME(forward_task), &job, helpers);
     return job.status;
 }
